@@ -1,0 +1,124 @@
+"""``create_app``: the document, the fixtures and the settings, assembled into an ASGI app.
+
+Everything expensive happens here, once: the document is loaded and its validators
+compiled, the keys read, the content pools built, the docs page rendered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+
+from mockserver import covers
+from mockserver.clock import Clock
+from mockserver.context import Services
+from mockserver.docs import render_docs
+from mockserver.generation import ContentGenerator
+from mockserver.keys import load_keys
+from mockserver.middleware.request_id import RequestIdMiddleware
+from mockserver.pipeline import Pipeline
+from mockserver.problems import PROBLEM_JSON, Problem, problem_body
+from mockserver.resources import EXPLAINERS, HANDLERS, synthesized
+from mockserver.settings import Settings
+from mockserver.spec import load_spec
+from mockserver.store import MemoryStore, Store
+from mockserver.synth import Synthesizer
+
+# CONTRACT 1: what browsers may send and read across origins.
+CORS_ALLOW_HEADERS = (
+    "Authorization",
+    "Content-Type",
+    "Idempotency-Key",
+    "If-None-Match",
+    "Prefer",
+    "X-Request-ID",
+)
+CORS_EXPOSE_HEADERS = (
+    "X-Request-ID",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+    "Retry-After",
+    "Location",
+    "ETag",
+    "Link",
+    "Idempotency-Replayed",
+)
+
+
+def build_services(
+    settings: Settings, *, clock: Clock | None = None, store: Store | None = None
+) -> Services:
+    """Load and compile everything the server needs; StartupError on any problem."""
+    spec = load_spec(settings.spec)
+    keyring = load_keys(settings.fixtures / "keys.yaml")
+    base = settings.base_url + spec.base_path
+    return Services(
+        settings=settings,
+        spec=spec,
+        keyring=keyring,
+        store=store or MemoryStore(),
+        clock=clock or Clock(settings.frozen_time),
+        generator=ContentGenerator(settings.seed),
+        synthesizer=Synthesizer(spec.document),
+        docs_html=render_docs(
+            spec.document,
+            openapi_json_url=f"{base}/openapi.json",
+            openapi_yaml_url=f"{base}/openapi.yaml",
+        ),
+        openapi_json=orjson.dumps(spec.document),
+    )
+
+
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, store: Store | None = None
+) -> Starlette:
+    """The ASGI application for ``settings`` (defaults: the bundled document and keys).
+
+    ``clock`` and ``store`` replace the real clock and the memory store (tests, time
+    control, shared backends).
+    """
+    return app_for(build_services(settings or Settings(), clock=clock, store=store))
+
+
+def app_for(services: Services) -> Starlette:
+    """The ASGI application around already-built services (tests reuse one build)."""
+    settings = services.settings
+    pipeline = Pipeline(services, HANDLERS, synthesized, EXPLAINERS)
+    methods = sorted({op.method for op in services.spec.operations.values()})
+    app = Starlette(
+        routes=[Route(covers.ROUTE, covers.endpoint), Mount("", app=pipeline)],
+        middleware=[
+            Middleware(
+                RequestIdMiddleware,
+                pattern=services.spec.limits.request_id_pattern,
+                seed=settings.seed,
+            ),
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=methods,
+                allow_headers=list(CORS_ALLOW_HEADERS),
+                expose_headers=list(CORS_EXPOSE_HEADERS),
+                max_age=600,
+            ),
+        ],
+        exception_handlers={Exception: _internal_error},
+    )
+    app.state.services = services
+    return app
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    """Last resort (the pipeline catches its own): still a problem+json 500."""
+    request_id: Any = request.scope.get("state", {}).get("request_id", "unknown")
+    problem = Problem(500, "An unexpected error occurred; see the server log.")
+    body = problem_body(problem, request.url.path, str(request_id))
+    return Response(body, 500, media_type=PROBLEM_JSON, headers={"X-Request-ID": str(request_id)})

@@ -1,0 +1,210 @@
+"""The command line: ``mockserver serve``. Flags and ``MOCKSERVER_*`` twins -> Settings.
+
+A flag beats its environment twin, which beats the default. Every bad value, a broken
+document or keys file, or a busy port is one clear message on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import socket
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from mockserver.clock import parse_rfc3339
+from mockserver.errors import StartupError
+from mockserver.settings import Settings
+
+ENV_PREFIX = "MOCKSERVER_"
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+
+
+def _port(text: str) -> int:
+    port = int(text)
+    if not 0 <= port <= 65535:
+        raise ValueError("must be between 0 and 65535 (0 picks a free port)")
+    return port
+
+
+def _seed(text: str) -> int:
+    seed = int(text)
+    if not 0 <= seed < 2**63:
+        raise ValueError("must be a whole number between 0 and 2**63-1")
+    return seed
+
+
+def _log_level(text: str) -> str:
+    if text.lower() not in LOG_LEVELS:
+        raise ValueError("must be one of " + ", ".join(LOG_LEVELS))
+    return text.lower()
+
+
+def _existing_file(text: str) -> Path:
+    path = Path(text).expanduser()
+    if not path.is_file():
+        raise ValueError(f"no such file: {path}")
+    return path
+
+
+def _existing_dir(text: str) -> Path:
+    path = Path(text).expanduser()
+    if not path.is_dir():
+        raise ValueError(f"no such folder: {path}")
+    return path
+
+
+def _url(text: str) -> str:
+    if not text.startswith(("http://", "https://")):
+        raise ValueError("must be an absolute http(s) URL such as http://localhost:4010")
+    return text.rstrip("/")
+
+
+def _origins(text: str) -> tuple[str, ...]:
+    origins = tuple(o.strip() for o in text.split(",") if o.strip())
+    if not origins:
+        raise ValueError("must list at least one origin, or *")
+    return origins
+
+
+def _boolean(text: str) -> bool:
+    lowered = text.lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be true or false")
+
+
+# setting name -> (flag, converter, help)
+OPTIONS: Mapping[str, tuple[str, Callable[[str], Any], str]] = {
+    "host": ("--host", str, "interface to listen on (default 127.0.0.1)"),
+    "port": ("--port", _port, "port to listen on (default 4010; 0 picks a free one)"),
+    "spec": ("--spec", _existing_file, "OpenAPI document (default: the bundled openapi.yaml)"),
+    "fixtures": ("--fixtures", _existing_dir, "fixtures folder with keys.yaml (default: bundled)"),
+    "seed": ("--seed", _seed, "seed of all generated content and ids (default 0)"),
+    "log_level": ("--log-level", _log_level, "critical|error|warning|info|debug|trace"),
+    "public_url": (
+        "--public-url",
+        _url,
+        "origin put into absolute URLs (default http://HOST:PORT)",
+    ),
+    "frozen_time": (
+        "--freeze-time",
+        parse_rfc3339,
+        "pin the clock, e.g. 2026-06-14T09:30:00Z (same requests, same bytes)",
+    ),
+    "cors_origins": ("--cors-origins", _origins, "comma-separated allowed origins (default *)"),
+    "validate_responses": (
+        "--validate-responses",
+        _boolean,
+        "check every response against the document; a violation becomes a 500",
+    ),
+    "rate_limit": (
+        "--rate-limit",
+        _boolean,
+        "on|off: off never answers 429 (headers still sent), for load tests",
+    ),
+}
+
+
+def env_name(setting: str) -> str:
+    """The environment twin of a setting, e.g. ``MOCKSERVER_LOG_LEVEL``."""
+    return ENV_PREFIX + setting.upper().replace("FROZEN_TIME", "FREEZE_TIME")
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="mockserver",
+        description="A spec-driven, stateful mock of the CreatorAudit v2 API.",
+    )
+    commands = main.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="start the mock server")
+    for setting, (flag, _, text) in OPTIONS.items():
+        serve.add_argument(flag, dest=setting, default=None, help=f"{text} [{env_name(setting)}]")
+    return main
+
+
+def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Settings:
+    """Settings from parsed flags over environment variables over defaults."""
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for setting, (flag, convert, _) in OPTIONS.items():
+        raw = getattr(args, setting)
+        source = flag
+        if raw is None:
+            raw, source = environ.get(env_name(setting)), env_name(setting)
+        if raw is None:
+            continue
+        try:
+            values[setting] = convert(raw)
+        except ValueError as exc:
+            problems.append(f"{source}={raw!r}: {exc}")
+    if problems:
+        raise StartupError("settings", problems)
+    return Settings(**values)
+
+
+def _bind(settings: Settings) -> socket.socket:
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((settings.host, settings.port))
+    except OSError as exc:
+        sock.close()
+        where = f"{settings.host}:{settings.port}"
+        raise StartupError("--port", f"cannot listen on {where}: {exc.strerror}") from None
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _banner(settings: Settings, personas: Sequence[tuple[str, str]], base_path: str) -> str:
+    base = settings.base_url + base_path
+    lines = [
+        f"mockserver listening on {base}",
+        f"  docs     {base}/docs",
+        f"  document {base}/openapi.json",
+        f"  seed     {settings.seed}",
+        "  keys (Authorization: Bearer <key>):",
+    ]
+    width = max(len(key) for key, _ in personas)
+    lines += [f"    {key.ljust(width)}  {name}" for key, name in personas]
+    return "\n".join(lines)
+
+
+def serve(settings: Settings) -> None:
+    """Bind, build the app, print the banner, and run uvicorn until interrupted."""
+    import uvicorn
+
+    from mockserver.app import create_app
+
+    sock = _bind(settings)
+    if settings.port == 0:
+        settings = dataclasses.replace(settings, port=sock.getsockname()[1])
+    app = create_app(settings)
+    services = app.state.services
+    print(_banner(settings, services.keyring.personas, services.spec.base_path), flush=True)
+    # The access log costs throughput; it is on where a developer watches (info and below).
+    access_log = settings.log_level in ("info", "debug", "trace")
+    config = uvicorn.Config(app, log_level=settings.log_level, access_log=access_log, lifespan="on")
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``mockserver`` command; returns the exit code."""
+    args = parser().parse_args(argv)
+    try:
+        settings = settings_from(args, os.environ)
+        if args.command == "serve":
+            serve(settings)
+    except StartupError as exc:
+        print(f"mockserver: cannot start: {exc.render()}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+    return 0

@@ -1,0 +1,47 @@
+"""Time, in one place: the real clock, a frozen one, and RFC 3339 formatting.
+
+Everything that stamps or compares time asks a :class:`Clock`, so a frozen clock makes
+every timestamp, rate-limit window and idempotency expiry repeat exactly.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+
+class Clock:
+    """Unix seconds now; frozen at ``frozen`` when given."""
+
+    def __init__(self, frozen: datetime | None = None) -> None:
+        self._frozen = frozen.timestamp() if frozen is not None else None
+
+    def now(self) -> float:
+        return self._frozen if self._frozen is not None else time.time()
+
+
+class ManualClock(Clock):
+    """A clock that moves only when told to: for tests and time control."""
+
+    def __init__(self, start: datetime) -> None:
+        super().__init__()
+        self._now = start.timestamp()
+
+    def now(self) -> float:
+        return self._now
+
+    def advance(self, seconds: float) -> None:
+        self._now += seconds
+
+
+def rfc3339(timestamp: float) -> str:
+    """``2026-06-14T09:30:00Z``: UTC, whole seconds, a ``Z``."""
+    return datetime.fromtimestamp(int(timestamp), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_rfc3339(text: str) -> datetime:
+    """Parse an RFC 3339 timestamp (``Z`` or offset) into an aware UTC datetime."""
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    if parsed.tzinfo is None:
+        raise ValueError(f"{text!r} has no time zone; add Z or an offset")
+    return parsed.astimezone(UTC)

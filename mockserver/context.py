@@ -1,0 +1,50 @@
+"""The two objects every handler sees: the app's services and the request's call."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+
+from mockserver.clock import Clock
+from mockserver.generation import ContentGenerator
+from mockserver.keys import ApiKey, KeyRing
+from mockserver.responses import Reply
+from mockserver.settings import Settings
+from mockserver.spec import Operation, Spec
+from mockserver.store import Store
+from mockserver.synth import Synthesizer
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """Everything built once at start and shared by all requests."""
+
+    settings: Settings
+    spec: Spec
+    keyring: KeyRing
+    store: Store
+    clock: Clock
+    generator: ContentGenerator
+    synthesizer: Synthesizer
+    docs_html: str
+    openapi_json: bytes
+
+
+@dataclass(slots=True)
+class Call:
+    """One request on its way through the pipeline, validated."""
+
+    services: Services
+    operation: Operation
+    request: Request
+    request_id: str
+    path_params: dict[str, str]
+    params: dict[str, Any]
+    body: Any
+    key: ApiKey | None
+
+
+Handler = Callable[[Call], Awaitable[Reply]]

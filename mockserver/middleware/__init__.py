@@ -1,0 +1,1 @@
+"""Cross-cutting concerns as pure-ASGI middleware."""

@@ -1,0 +1,64 @@
+"""The one frozen settings object, and where its defaults come from.
+
+The CLI flags and the ``MOCKSERVER_*`` environment variables both map onto
+:class:`Settings`; tests build it directly. Nothing here reads files: the document and
+the fixtures are loaded by :func:`mockserver.create_app`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+_PACKAGE_DATA = "_data"
+
+
+def _bundled(name: str) -> Path:
+    """A data file shipped in the wheel, or the source checkout's top-level copy."""
+    packaged = Path(str(resources.files("mockserver"))) / _PACKAGE_DATA / name
+    if packaged.exists():
+        return packaged
+    return Path(__file__).resolve().parent.parent / name
+
+
+def default_spec_path() -> Path:
+    """The bundled ``openapi.yaml``."""
+    return _bundled("openapi.yaml")
+
+
+def default_fixtures_path() -> Path:
+    """The bundled ``fixtures/`` folder."""
+    return _bundled("fixtures")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything that shapes one server instance.
+
+    ``frozen_time`` pins the clock (every timestamp, rate-limit window and refresh
+    then repeats byte for byte); ``public_url`` is the base the mock puts into the
+    absolute URLs it hands out (cover images, ``/meta`` links). ``rate_limit=False`` keeps
+    counting and the headers but never answers 429 (for users' own load tests).
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 4010
+    spec: Path = field(default_factory=default_spec_path)
+    fixtures: Path = field(default_factory=default_fixtures_path)
+    seed: int = 0
+    log_level: str = "info"
+    public_url: str | None = None
+    frozen_time: datetime | None = None
+    cors_origins: tuple[str, ...] = ("*",)
+    validate_responses: bool = False
+    rate_limit: bool = True
+
+    @property
+    def base_url(self) -> str:
+        """The mock's own origin, without a trailing slash."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
