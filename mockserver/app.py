@@ -20,6 +20,7 @@ from mockserver import covers
 from mockserver.clock import Clock
 from mockserver.context import Services
 from mockserver.docs import render_docs
+from mockserver.errors import StartupError
 from mockserver.generation import ContentGenerator
 from mockserver.keys import load_keys
 from mockserver.middleware.request_id import RequestIdMiddleware
@@ -27,9 +28,9 @@ from mockserver.pipeline import Pipeline
 from mockserver.problems import PROBLEM_JSON, Problem, problem_body
 from mockserver.resources import EXPLAINERS, HANDLERS, synthesized
 from mockserver.settings import Settings
-from mockserver.spec import load_spec
+from mockserver.spec import Spec, load_spec
 from mockserver.store import MemoryStore, Store
-from mockserver.synth import Synthesizer
+from mockserver.synth import SynthesisError, Synthesizer
 
 # CONTRACT 1: what browsers may send and read across origins.
 CORS_ALLOW_HEADERS = (
@@ -59,6 +60,8 @@ def build_services(
     """Load and compile everything the server needs; StartupError on any problem."""
     spec = load_spec(settings.spec)
     keyring = load_keys(settings.fixtures / "keys.yaml")
+    synthesizer = Synthesizer(spec.document)
+    _check_synthesizable(spec, synthesizer)
     base = settings.base_url + spec.base_path
     return Services(
         settings=settings,
@@ -67,7 +70,7 @@ def build_services(
         store=store or MemoryStore(),
         clock=clock or Clock(settings.frozen_time),
         generator=ContentGenerator(settings.seed),
-        synthesizer=Synthesizer(spec.document),
+        synthesizer=synthesizer,
         docs_html=render_docs(
             spec.document,
             openapi_json_url=f"{base}/openapi.json",
@@ -75,6 +78,23 @@ def build_services(
         ),
         openapi_json=orjson.dumps(spec.document),
     )
+
+
+def _check_synthesizable(spec: Spec, synthesizer: Synthesizer) -> None:
+    """Fail at start, not on a request, when an unhandled operation cannot be answered."""
+    problems: list[str] = []
+    for operation in spec.operations.values():
+        if operation.operation_id in HANDLERS:
+            continue
+        success = operation.success
+        for media_type, schema in success.content.items():
+            where = f"{operation.method} {operation.path} {success.status} {media_type}"
+            try:
+                synthesizer.generate(schema, "start-up check", location=where)
+            except SynthesisError as exc:
+                problems.extend(exc.problems)
+    if problems:
+        raise StartupError(spec.path, problems)
 
 
 def create_app(

@@ -24,14 +24,14 @@ LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
 
 def _port(text: str) -> int:
-    port = int(text)
+    port = int(text) if text.isascii() and text.isdigit() else -1
     if not 0 <= port <= 65535:
         raise ValueError("must be between 0 and 65535 (0 picks a free port)")
     return port
 
 
 def _seed(text: str) -> int:
-    seed = int(text)
+    seed = int(text) if text.isascii() and text.isdigit() and len(text) < 20 else -1
     if not 0 <= seed < 2**63:
         raise ValueError("must be a whole number between 0 and 2**63-1")
     return seed

@@ -44,4 +44,7 @@ def parse_rfc3339(text: str) -> datetime:
     parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     if parsed.tzinfo is None:
         raise ValueError(f"{text!r} has no time zone; add Z or an offset")
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{text!r} is out of the supported range of dates") from None

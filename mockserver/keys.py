@@ -129,43 +129,65 @@ def load_keys(path: Path) -> KeyRing:
         f"{_where(error.absolute_path)}: {error.message}"
         for error in sorted(_VALIDATOR.iter_errors(raw), key=lambda e: list(map(str, e.path)))
     ]
+    problems += _reference_problems(raw)
     if problems:
         raise StartupError(path, problems)
 
+    # Integral floats (5.0) pass the schema's "integer"; headers must say 5, not 5.0.
     organizations = {
-        slug: Organization(slug, str(uuid.UUID(org["id"])), org["name"], org.get("video_quota"))
+        slug: Organization(
+            slug,
+            str(uuid.UUID(org["id"])),
+            org["name"],
+            None if org.get("video_quota") is None else int(org["video_quota"]),
+        )
         for slug, org in raw["organizations"].items()
     }
     by_digest: dict[bytes, ApiKey] = {}
     personas: list[tuple[str, str]] = []
-    for index, entry in enumerate(raw["keys"]):
-        organization = organizations.get(entry["organization"])
-        if organization is None:
-            known = ", ".join(sorted(organizations))
-            problems.append(
-                f"keys[{index}].organization: unknown organization {entry['organization']!r}"
-                f" (known: {known})"
-            )
-            continue
+    for entry in raw["keys"]:
         key_digest = digest(entry["key"])
-        if key_digest in by_digest:
-            problems.append(f"keys[{index}].key: the same key is listed twice")
-            continue
         limit = entry.get("rate_limit") or {}
         by_digest[key_digest] = ApiKey(
             digest=key_digest,
             key_id=key_digest[:8].hex(),
             name=entry["name"],
-            organization=organization,
+            organization=organizations[entry["organization"]],
             scopes=frozenset(entry["scopes"]),
             active=entry.get("active", True),
-            rate_limit_requests=limit.get("requests"),
-            rate_limit_window_seconds=limit.get("window_seconds"),
+            rate_limit_requests=int(limit["requests"]) if limit else None,
+            rate_limit_window_seconds=int(limit["window_seconds"]) if limit else None,
         )
         personas.append((entry["key"], entry["name"]))
-    if problems:
-        raise StartupError(path, problems)
     return KeyRing(organizations, by_digest, tuple(personas))
+
+
+def _reference_problems(raw: Any) -> list[str]:
+    """Unknown organizations and repeated keys, found even beside schema problems."""
+    if not isinstance(raw, Mapping):
+        return []
+    organizations = raw.get("organizations")
+    known = set(organizations) if isinstance(organizations, Mapping) else None
+    entries = raw.get("keys")
+    problems: list[str] = []
+    seen: set[bytes] = set()
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        if not isinstance(entry, Mapping):
+            continue
+        organization = entry.get("organization")
+        if known is not None and isinstance(organization, str) and organization not in known:
+            names = ", ".join(sorted(known)) or "none"
+            problems.append(
+                f"keys[{index}].organization: unknown organization {organization!r}"
+                f" (known: {names})"
+            )
+        key = entry.get("key")
+        if isinstance(key, str):
+            key_digest = digest(key)
+            if key_digest in seen:
+                problems.append(f"keys[{index}].key: the same key is listed twice")
+            seen.add(key_digest)
+    return problems
 
 
 def _where(path: Any) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from http import HTTPStatus
 from typing import TypedDict
 
 import orjson
@@ -33,6 +32,26 @@ DEFAULT_CODES: Mapping[int, str] = {
     500: "INTERNAL_ERROR",
     502: "UPSTREAM_ERROR",
     503: "SERVICE_UNAVAILABLE",
+}
+
+
+# RFC 9457 titles: the reason phrases the contract names, fixed here rather than taken
+# from http.HTTPStatus, whose phrases change between Python versions (422, 413 in 3.13).
+TITLES: Mapping[int, str] = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    406: "Not Acceptable",
+    409: "Conflict",
+    413: "Payload Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Entity",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
 }
 
 
@@ -75,7 +94,7 @@ def problem_body(problem: Problem, instance: str, request_id: str) -> bytes:
     code = problem.code or DEFAULT_CODES[problem.status]
     body: dict[str, object] = {
         "type": "urn:creatoraudit:error:" + code.lower().replace("_", "-"),
-        "title": HTTPStatus(problem.status).phrase,
+        "title": TITLES[problem.status],
         "status": problem.status,
         "detail": problem.detail,
         "code": code,

@@ -19,7 +19,11 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from jsonschema.protocols import Validator
 from openapi_spec_validator import validate as validate_openapi
-from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+from openapi_spec_validator.validation.exceptions import (
+    OpenAPIValidationError,
+    ValidatorDetectError,
+)
+from referencing.exceptions import PointerToNowhere, Unresolvable
 
 from mockserver.errors import StartupError
 
@@ -176,6 +180,8 @@ class Spec:
             for status, r in raw.get("responses", {}).items()
             if str(status).isdigit()
         }
+        if not any(200 <= status < 300 for status in responses):
+            raise StartupError("openapi", f"{operation_id} documents no 2xx response")
         media_types = frozenset(m for r in responses.values() for m in r.content)
         return Operation(
             operation_id=operation_id,
@@ -311,6 +317,12 @@ def _openapi_errors(document: Mapping[str, Any]) -> Iterator[str]:
     except OpenAPIValidationError as exc:
         where = "/".join(str(p) for p in exc.path) or "(root)"
         yield f"not a valid OpenAPI 3.1 document at {where}: {exc.message}"
+    except ValidatorDetectError:
+        yield "not an OpenAPI 3.1 document: the top-level 'openapi' field is missing"
+    except PointerToNowhere as exc:
+        yield f"reference '#{exc.ref}' points to nothing in the document"
+    except Unresolvable as exc:
+        yield f"unresolvable reference {exc.ref!r}: only local references are supported"
 
 
 def load_spec(path: Path) -> Spec:

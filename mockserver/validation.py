@@ -7,6 +7,7 @@ string ``"24"`` is not an integer). Messages say what was expected and what was 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -18,6 +19,11 @@ from mockserver.spec import Operation, Parameter
 # A rule that can explain a failure better than the schema's own keyword message,
 # keyed by body field: (body, field) -> message.
 Explainer = Callable[[Mapping[str, Any], str], str | None]
+
+# JSON's own number grammar (no "nan", "inf", "1_000" or non-ASCII digits), and a
+# bound on integer digits well inside Python's int() conversion limit.
+_INTEGER = re.compile(r"[+-]?[0-9]{1,1000}")
+_NUMBER = re.compile(r"[+-]?(?:0|[1-9][0-9]{0,999})(?:\.[0-9]{1,100})?(?:[eE][+-]?[0-9]{1,4})?")
 
 _JSON_TYPES = {
     bool: "boolean",
@@ -130,21 +136,24 @@ def _coerce(raw: str | list[str], schema: Mapping[str, Any]) -> tuple[Any, str |
             out.append(value)
         return out, None
     if kind == "integer":
-        text = raw.strip()
-        digits = text[1:] if text[:1] in "+-" else text
-        if not digits.isascii() or not digits.isdigit():
-            return None, f"must be an integer, got {raw!r}"
+        text = raw.strip()  # "limit= 7" is 7, as lenient servers read it
+        if not _INTEGER.fullmatch(text):
+            return None, f"must be an integer, got {_shown(raw)}"
         return int(text), None
     if kind == "number":
-        try:
-            return float(raw), None
-        except ValueError:
-            return None, f"must be a number, got {raw!r}"
+        text = raw.strip()
+        if not _NUMBER.fullmatch(text):
+            return None, f"must be a number, got {_shown(raw)}"
+        return float(text), None
     if kind == "boolean":
         if raw in ("true", "false"):
             return raw == "true", None
         return None, f"must be true or false, got {raw!r}"
     return raw, None
+
+
+def _shown(raw: str) -> str:
+    return repr(raw if len(raw) <= 40 else raw[:40] + "...")
 
 
 def _field(path: Iterable[Any], name: str | None = None) -> str:
@@ -206,7 +215,7 @@ def _message(error: ValidationError) -> str:
     if keyword == "const":
         return f"must be {value!r}, got {instance!r}"
     if keyword == "minLength":
-        return f"must be at least {value} characters long"
+        return f"must be at least {value} character{'s' if value != 1 else ''} long"
     if keyword == "maxLength":
         return f"must be at most {value} characters long, got {len(instance)}"
     if keyword == "maxProperties":
@@ -216,7 +225,7 @@ def _message(error: ValidationError) -> str:
     if keyword == "maxItems":
         return f"must have at most {value} items, got {len(instance)}"
     if keyword == "minItems":
-        return f"must have at least {value} items"
+        return f"must have at least {value} item{'s' if value != 1 else ''}"
     if keyword == "uniqueItems":
         return "must not repeat items"
     if keyword == "format":

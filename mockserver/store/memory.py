@@ -74,6 +74,10 @@ class MemoryStore:
         self._evict(now)
         slot = (organization_id, key)
         completed = self._completed.get(slot)
+        if completed is not None and completed[2] <= now:
+            # Expired but not yet evicted (eviction only looks at the front).
+            del self._completed[slot]
+            completed = None
         if completed is not None:
             stored_fingerprint, response, _ = completed
             if stored_fingerprint != fingerprint:

@@ -1,0 +1,287 @@
+"""Unit tests for mockserver.cli: flags over MOCKSERVER_* twins over defaults (README table)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mockserver.cli import OPTIONS, env_name, main, parser, settings_from
+from mockserver.errors import StartupError
+from mockserver.settings import Settings
+
+FROZEN = datetime(2026, 6, 14, 9, 30, tzinfo=UTC)
+
+
+def settings(args: list[str], environ: Mapping[str, str] | None = None) -> Settings:
+    return settings_from(parser().parse_args(["serve", *args]), environ or {})
+
+
+def startup_error(args: list[str], environ: Mapping[str, str] | None = None) -> StartupError:
+    with pytest.raises(StartupError) as caught:
+        settings(args, environ)
+    return caught.value
+
+
+# setting -> (flag value, its result, env value, its result); paths are made per test.
+def option_cases(tmp_path: Path) -> dict[str, tuple[str, Any, str, Any]]:
+    flag_spec, env_spec = tmp_path / "flag.yaml", tmp_path / "env.yaml"
+    flag_spec.write_text("a: 1\n")
+    env_spec.write_text("a: 2\n")
+    flag_dir, env_dir = tmp_path / "flag-fixtures", tmp_path / "env-fixtures"
+    flag_dir.mkdir()
+    env_dir.mkdir()
+    return {
+        "host": ("0.0.0.0", "0.0.0.0", "::1", "::1"),
+        "port": ("8080", 8080, "9090", 9090),
+        "spec": (str(flag_spec), flag_spec, str(env_spec), env_spec),
+        "fixtures": (str(flag_dir), flag_dir, str(env_dir), env_dir),
+        "seed": ("42", 42, "7", 7),
+        "log_level": ("DEBUG", "debug", "warning", "warning"),
+        "public_url": ("http://flag.test:1/", "http://flag.test:1", "https://env.test", None),
+        "frozen_time": (
+            "2026-06-14T09:30:00Z",
+            FROZEN,
+            "2026-06-14T12:00:00+02:00",
+            datetime(2026, 6, 14, 10, 0, tzinfo=UTC),
+        ),
+        "cors_origins": ("a, b", ("a", "b"), "http://x.test", ("http://x.test",)),
+        "validate_responses": ("on", True, "false", False),
+        "rate_limit": ("off", False, "yes", True),
+    }
+
+
+def test_every_option_has_a_case(tmp_path: Path) -> None:
+    assert set(option_cases(tmp_path)) == set(OPTIONS)
+    assert {f.name for f in dataclasses.fields(Settings)} == set(OPTIONS)
+
+
+def test_defaults() -> None:
+    assert settings([]) == Settings()
+    defaults = settings([])
+    assert defaults.host == "127.0.0.1"
+    assert defaults.port == 4010
+    assert defaults.seed == 0
+    assert defaults.log_level == "info"
+    assert defaults.public_url is None
+    assert defaults.frozen_time is None
+    assert defaults.cors_origins == ("*",)
+    assert defaults.rate_limit is True
+    assert defaults.validate_responses is False
+    assert defaults.spec.name == "openapi.yaml"
+    assert (defaults.fixtures / "keys.yaml").is_file()
+
+
+@pytest.mark.parametrize("setting", list(OPTIONS))
+def test_flag_beats_env_beats_default(tmp_path: Path, setting: str) -> None:
+    flag_value, flag_result, env_value, env_result = option_cases(tmp_path)[setting]
+    if env_result is None:
+        env_result = env_value
+    flag = OPTIONS[setting][0]
+    env = {env_name(setting): env_value}
+    default = getattr(Settings(), setting)
+
+    assert flag_result != default
+    assert flag_result != env_result
+    # the flag beats the default; so does its twin alone
+    assert getattr(settings([flag, flag_value]), setting) == flag_result
+    assert getattr(settings([], {env_name(setting): flag_value}), setting) == flag_result
+    # the twin is read; the flag beats it
+    assert getattr(settings([], env), setting) == env_result
+    assert getattr(settings([flag, flag_value], env), setting) == flag_result
+    # neither: the default
+    assert getattr(settings([], {"MOCKSERVER_OTHER": env_value}), setting) == default
+
+
+def test_valid_flag_hides_a_bad_env_twin() -> None:
+    assert settings(["--port", "8080"], {"MOCKSERVER_PORT": "nope"}).port == 8080
+
+
+def test_env_names() -> None:
+    assert env_name("frozen_time") == "MOCKSERVER_FREEZE_TIME"
+    assert env_name("log_level") == "MOCKSERVER_LOG_LEVEL"
+    assert env_name("port") == "MOCKSERVER_PORT"
+    assert {env_name(s) for s in OPTIONS} == {
+        "MOCKSERVER_HOST",
+        "MOCKSERVER_PORT",
+        "MOCKSERVER_SPEC",
+        "MOCKSERVER_FIXTURES",
+        "MOCKSERVER_SEED",
+        "MOCKSERVER_LOG_LEVEL",
+        "MOCKSERVER_PUBLIC_URL",
+        "MOCKSERVER_FREEZE_TIME",
+        "MOCKSERVER_CORS_ORIGINS",
+        "MOCKSERVER_RATE_LIMIT",
+        "MOCKSERVER_VALIDATE_RESPONSES",
+    }
+
+
+def test_flag_names_match_the_readme() -> None:
+    assert {flag for flag, _, _ in OPTIONS.values()} == {
+        "--host",
+        "--port",
+        "--spec",
+        "--fixtures",
+        "--seed",
+        "--log-level",
+        "--public-url",
+        "--freeze-time",
+        "--cors-origins",
+        "--rate-limit",
+        "--validate-responses",
+    }
+
+
+# --- bad values ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [
+        ("--port", "x"),
+        ("--port", "-1"),
+        ("--port", "65536"),
+        ("--seed", "-1"),
+        ("--seed", str(2**63)),
+        ("--seed", "1.5"),
+        ("--log-level", "loud"),
+        ("--public-url", "ftp://x.test"),
+        ("--public-url", "localhost:4010"),
+        ("--freeze-time", "yesterday"),
+        ("--freeze-time", "2026-06-14T09:30:00"),
+        ("--cors-origins", " , "),
+        ("--rate-limit", "maybe"),
+        ("--validate-responses", "2"),
+        ("--spec", "/nonexistent/openapi.yaml"),
+        ("--fixtures", "/nonexistent/fixtures"),
+    ],
+)
+def test_bad_value_is_a_startup_error(flag: str, value: str) -> None:
+    error = startup_error([flag, value])
+    assert error.source == "settings"
+    assert len(error.problems) == 1
+    assert error.problems[0].startswith(f"{flag}={value!r}: ")
+
+
+def test_every_bad_value_is_collected(tmp_path: Path) -> None:
+    error = startup_error(
+        ["--port", "x", "--log-level", "loud", "--rate-limit", "maybe", "--spec", str(tmp_path)],
+        {"MOCKSERVER_SEED": "-1", "MOCKSERVER_PUBLIC_URL": "nope", "MOCKSERVER_HOST": "h"},
+    )
+    assert len(error.problems) == 6
+    sources = {p.split("=", 1)[0] for p in error.problems}
+    assert sources == {
+        "--port",
+        "--log-level",
+        "--rate-limit",
+        "--spec",
+        "MOCKSERVER_SEED",
+        "MOCKSERVER_PUBLIC_URL",
+    }
+    rendered = error.render()
+    assert "6 problems" in rendered
+    assert rendered.count("\n  - ") == 6
+
+
+def test_bad_env_value_names_the_variable() -> None:
+    error = startup_error([], {"MOCKSERVER_LOG_LEVEL": "chatty"})
+    assert error.problems[0].startswith("MOCKSERVER_LOG_LEVEL='chatty': ")
+    assert "critical" in error.problems[0]
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+def test_freeze_time_out_of_range_is_a_startup_error(value: str) -> None:
+    error = startup_error(["--freeze-time", value])
+    assert error.problems[0].startswith("--freeze-time=")
+
+
+# --- particular values ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-06-14T09:30:00Z", FROZEN),
+        ("2026-06-14T09:30:00z", FROZEN),
+        ("2026-06-14T11:30:00+02:00", FROZEN),
+        ("2026-06-14T04:30:00-05:00", FROZEN),
+        ("2026-06-14T09:30:00.250Z", FROZEN.replace(microsecond=250_000)),
+    ],
+)
+def test_freeze_time(value: str, expected: datetime) -> None:
+    frozen = settings(["--freeze-time", value]).frozen_time
+    assert frozen == expected
+    assert frozen is not None
+    assert frozen.utcoffset() == timedelta(0)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("off", False), ("OFF", False), ("0", False), ("false", False), ("on", True), ("1", True)],
+)
+def test_rate_limit_switch(value: str, expected: bool) -> None:
+    assert settings(["--rate-limit", value]).rate_limit is expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("a, b", ("a", "b")),
+        ("*", ("*",)),
+        ("http://a.test,http://b.test:8080", ("http://a.test", "http://b.test:8080")),
+        (" a ,, b ,", ("a", "b")),
+    ],
+)
+def test_cors_origins(value: str, expected: tuple[str, ...]) -> None:
+    assert settings(["--cors-origins", value]).cors_origins == expected
+
+
+def test_port_zero_is_allowed() -> None:
+    assert settings(["--port", "0"]).port == 0
+
+
+def test_public_url_drives_base_url() -> None:
+    configured = settings(["--public-url", "https://mock.test/"])
+    assert configured.public_url == "https://mock.test"
+    assert configured.base_url == "https://mock.test"
+    assert settings(["--host", "::1", "--port", "5"]).base_url == "http://[::1]:5"
+
+
+# --- main ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
+    for setting in OPTIONS:
+        monkeypatch.delenv(env_name(setting), raising=False)
+
+
+@pytest.mark.usefixtures("clean_environ")
+def test_main_bad_port_exits_2_without_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--port", "x"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "cannot start" in captured.err
+    assert "--port='x'" in captured.err
+    assert "Traceback" not in captured.err
+
+
+@pytest.mark.usefixtures("clean_environ")
+def test_main_reads_the_environment(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MOCKSERVER_SEED", "minus one")
+    assert main(["serve"]) == 2
+    assert "MOCKSERVER_SEED='minus one'" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("clean_environ")
+def test_main_out_of_range_freeze_time_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    # --port x keeps the server from ever starting, whatever happens to --freeze-time
+    args = ["serve", "--port", "x", "--freeze-time", "0001-01-01T00:00:00+01:00"]
+    assert main(args) == 2
+    assert "--freeze-time" in capsys.readouterr().err
