@@ -1,0 +1,101 @@
+"""Shared fixtures: one compiled build of the server, a fresh app per test.
+
+Every response any test client receives is checked against ``openapi.yaml`` by the
+same :class:`~mockserver.conformance.Conformance` the server's own
+``--validate-responses`` uses; a departure fails the test that caused it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx2 as httpx
+import pytest
+from starlette.testclient import TestClient
+
+from mockserver.app import app_for, build_services
+from mockserver.clock import ManualClock
+from mockserver.conformance import Conformance
+from mockserver.context import Services
+from mockserver.generation import ContentGenerator
+from mockserver.settings import Settings
+from mockserver.store import MemoryStore
+
+NOW = datetime(2026, 6, 14, 9, 30, tzinfo=UTC)
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+FULL = bearer("ca_test_full")
+READONLY = bearer("ca_test_readonly")
+INACTIVE = bearer("ca_test_inactive")
+OTHER = bearer("ca_test_other")
+RATELIMITED = bearer("ca_test_ratelimited")
+QUOTA = bearer("ca_test_quota")
+
+
+class MockClient(TestClient):
+    """A TestClient that knows its clock and app services."""
+
+    clock: ManualClock
+    services: Services
+
+
+@pytest.fixture(scope="session")
+def base_services() -> Services:
+    return build_services(Settings())
+
+
+@pytest.fixture(scope="session")
+def conformance(base_services: Services) -> Conformance:
+    return Conformance(base_services.spec)
+
+
+@pytest.fixture
+def make_client(
+    base_services: Services, conformance: Conformance
+) -> Iterator[Callable[..., MockClient]]:
+    clients: list[MockClient] = []
+
+    def check(response: httpx.Response) -> None:
+        response.read()
+        request = response.request
+        problems = conformance.check(
+            request.method,
+            request.url.path,
+            response.status_code,
+            response.headers,
+            response.content,
+        )
+        assert not problems, f"{request.method} {request.url} broke openapi.yaml: {problems}"
+
+    def make(**settings: Any) -> MockClient:
+        clock = ManualClock(NOW)
+        services = dataclasses.replace(
+            base_services,
+            settings=dataclasses.replace(base_services.settings, **settings),
+            store=MemoryStore(),
+            clock=clock,
+        )
+        if "seed" in settings:
+            services = dataclasses.replace(services, generator=ContentGenerator(settings["seed"]))
+        client = MockClient(app_for(services), raise_server_exceptions=True)
+        client.event_hooks["response"] = [check]
+        client.clock = clock
+        client.services = services
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def client(make_client: Callable[..., MockClient]) -> MockClient:
+    return make_client()
