@@ -14,6 +14,10 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
+from mockserver.conformance import Conformance
+from mockserver.settings import default_spec_path
+from mockserver.spec import load_spec
+
 SCRIPT = Path(sys.executable).with_name("mockserver")
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "mockserver"]
 
@@ -56,7 +60,22 @@ def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
 def test_serves_the_api_over_a_socket(server: tuple[subprocess.Popen[str], str]) -> None:
     process, base = server
     full = {"Authorization": "Bearer ca_test_full"}
-    with httpx.Client(base_url=base, timeout=10) as client:
+    conformance = Conformance(load_spec(default_spec_path()))
+
+    def conforms(response: httpx.Response) -> None:
+        response.read()
+        request = response.request
+        problems = conformance.check(
+            request.method,
+            request.url.path,
+            response.status_code,
+            response.headers,
+            response.content,
+        )
+        assert not problems, problems
+
+    hooks = {"response": [conforms]}
+    with httpx.Client(base_url=base, timeout=10, event_hooks=hooks) as client:
         assert client.get("/health").json()["status"] == "ok"
         created = client.post(
             "/videos",
