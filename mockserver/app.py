@@ -6,6 +6,7 @@ compiled, the keys read, the content pools built, the docs page rendered.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import orjson
@@ -21,16 +22,22 @@ from mockserver.clock import Clock
 from mockserver.context import Services
 from mockserver.docs import render_docs
 from mockserver.errors import StartupError
+from mockserver.fixtures import EMPTY_DATASET, load_dataset
 from mockserver.generation import ContentGenerator
 from mockserver.keys import load_keys
+from mockserver.listing import Cursors
 from mockserver.middleware.request_id import RequestIdMiddleware
 from mockserver.pipeline import Pipeline
 from mockserver.problems import PROBLEM_JSON, Problem, problem_body
 from mockserver.resources import EXPLAINERS, HANDLERS, synthesized
+from mockserver.resources.videos import new_video
 from mockserver.settings import Settings
+from mockserver.simulation import Simulator
 from mockserver.spec import Spec, load_spec
 from mockserver.store import MemoryStore, Store
 from mockserver.synth import SynthesisError, Synthesizer
+
+DAY = 86_400.0
 
 # CONTRACT 1: what browsers may send and read across origins.
 CORS_ALLOW_HEADERS = (
@@ -60,16 +67,23 @@ def build_services(
     """Load and compile everything the server needs; StartupError on any problem."""
     spec = load_spec(settings.spec)
     keyring = load_keys(settings.fixtures / "keys.yaml")
+    dataset = load_dataset(settings.fixtures, keyring.organizations, spec)
     synthesizer = Synthesizer(spec.document)
     _check_synthesizable(spec, synthesizer)
+    clock = clock or Clock(settings.frozen_time, settings.time_scale)
+    generator = ContentGenerator(settings.seed)
     base = settings.base_url + spec.base_path
     return Services(
         settings=settings,
         spec=spec,
         keyring=keyring,
         store=store or MemoryStore(),
-        clock=clock or Clock(settings.frozen_time),
-        generator=ContentGenerator(settings.seed),
+        clock=clock,
+        generator=generator,
+        simulator=Simulator(generator, settings.base_url, dataset.pins),
+        cursors=Cursors(hashlib.blake2b(f"cursor:{settings.seed}".encode()).digest()),
+        dataset=EMPTY_DATASET if settings.empty else dataset,
+        started_at=clock.now(),
         synthesizer=synthesizer,
         docs_html=render_docs(
             spec.document,
@@ -78,6 +92,20 @@ def build_services(
         ),
         openapi_json=orjson.dumps(spec.document),
     )
+
+
+async def preload(services: Services) -> None:
+    """Track the dataset's videos, each placed ``added_days_ago`` before the start."""
+    for seed in services.dataset.videos:
+        organization = services.keyring.organizations[seed.organization]
+        request = {
+            "is_active": seed.is_active,
+            "scrape_interval_hours": seed.scrape_interval_hours,
+            "metadata": seed.metadata,
+        }
+        added_at = services.started_at - seed.added_days_ago * DAY
+        video = new_video(organization.id, seed.post, request, added_at, 0.0)
+        await services.store.insert_video(organization.id, video, None)
 
 
 def _check_synthesizable(spec: Spec, synthesizer: Synthesizer) -> None:
@@ -111,7 +139,9 @@ def create_app(
 def app_for(services: Services) -> Starlette:
     """The ASGI application around already-built services (tests reuse one build)."""
     settings = services.settings
-    pipeline = Pipeline(services, HANDLERS, synthesized, EXPLAINERS)
+    pipeline = Pipeline(
+        services, HANDLERS, synthesized, EXPLAINERS, startup=lambda: preload(services)
+    )
     methods = sorted({op.method for op in services.spec.operations.values()})
     app = Starlette(
         routes=[Route(covers.ROUTE, covers.endpoint), Mount("", app=pipeline)],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import re
 import socket
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -20,6 +21,7 @@ from mockserver.errors import StartupError
 from mockserver.settings import Settings
 
 ENV_PREFIX = "MOCKSERVER_"
+_FLOAT = re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,9})?")
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
 
@@ -63,6 +65,20 @@ def _url(text: str) -> str:
     return text.rstrip("/")
 
 
+def _scale(text: str) -> float:
+    scale = float(text) if _FLOAT.fullmatch(text) else -1.0
+    if not 0 < scale <= 1_000_000:
+        raise ValueError("must be a number above 0 and at most 1000000 (3600: an hour a second)")
+    return scale
+
+
+def _delay(text: str) -> float:
+    delay = float(text) if _FLOAT.fullmatch(text) else -1.0
+    if not 0 <= delay <= 31_536_000:
+        raise ValueError("must be a number of seconds from 0 to 31536000 (a year)")
+    return delay
+
+
 def _origins(text: str) -> tuple[str, ...]:
     origins = tuple(o.strip() for o in text.split(",") if o.strip())
     if not origins:
@@ -103,6 +119,17 @@ OPTIONS: Mapping[str, tuple[str, Callable[[str], Any], str]] = {
         _boolean,
         "check every response against the document; a violation becomes a 500",
     ),
+    "time_scale": (
+        "--time-scale",
+        _scale,
+        "simulated seconds per real second (default 1; 3600 = an hour a second)",
+    ),
+    "first_refresh_delay": (
+        "--first-refresh-delay",
+        _delay,
+        "simulated seconds before a new video's first refresh (default 0)",
+    ),
+    "empty": ("--empty", _boolean, "start with no preloaded videos (--empty, or true|false)"),
     "rate_limit": (
         "--rate-limit",
         _boolean,
@@ -123,8 +150,12 @@ def parser() -> argparse.ArgumentParser:
     )
     commands = main.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="start the mock server")
-    for setting, (flag, _, text) in OPTIONS.items():
-        serve.add_argument(flag, dest=setting, default=None, help=f"{text} [{env_name(setting)}]")
+    for setting, (flag, convert, text) in OPTIONS.items():
+        # Boolean options also work as bare switches: `--empty` means `--empty true`.
+        extra: dict[str, Any] = {"nargs": "?", "const": "true"} if convert is _boolean else {}
+        serve.add_argument(
+            flag, dest=setting, default=None, help=f"{text} [{env_name(setting)}]", **extra
+        )
     return main
 
 

@@ -11,13 +11,21 @@ from datetime import UTC, datetime
 
 
 class Clock:
-    """Unix seconds now; frozen at ``frozen`` when given."""
+    """Simulated Unix seconds: frozen at ``frozen`` when given, else the real time at
+    start plus the real seconds since, times ``time_scale`` (3600: an hour a second)."""
 
-    def __init__(self, frozen: datetime | None = None) -> None:
+    def __init__(self, frozen: datetime | None = None, time_scale: float = 1.0) -> None:
         self._frozen = frozen.timestamp() if frozen is not None else None
+        self._scale = time_scale
+        self._origin = time.time()
+        self._origin_monotonic = time.monotonic()
 
     def now(self) -> float:
-        return self._frozen if self._frozen is not None else time.time()
+        if self._frozen is not None:
+            return self._frozen
+        if self._scale == 1.0:
+            return time.time()
+        return self._origin + (time.monotonic() - self._origin_monotonic) * self._scale
 
 
 class ManualClock(Clock):

@@ -9,10 +9,13 @@ from typing import Any
 from starlette.requests import Request
 
 from mockserver.clock import Clock
+from mockserver.fixtures import Dataset
 from mockserver.generation import ContentGenerator
 from mockserver.keys import ApiKey, KeyRing
+from mockserver.listing import Cursors
 from mockserver.responses import Reply
 from mockserver.settings import Settings
+from mockserver.simulation import Simulator
 from mockserver.spec import Operation, Spec
 from mockserver.store import Store
 from mockserver.synth import Synthesizer
@@ -28,6 +31,10 @@ class Services:
     store: Store
     clock: Clock
     generator: ContentGenerator
+    simulator: Simulator
+    cursors: Cursors
+    dataset: Dataset
+    started_at: float  # simulated time of start: preloaded videos are placed before it
     synthesizer: Synthesizer
     docs_html: str
     openapi_json: bytes

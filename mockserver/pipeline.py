@@ -10,10 +10,11 @@ place that turns one into a response.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import orjson
@@ -47,6 +48,8 @@ class Pipeline:
         handlers: Mapping[str, Handler],
         default_handler: Handler,
         explainers: Mapping[str, Explainer],
+        *,
+        startup: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.services = services
         self._handlers = handlers
@@ -59,11 +62,18 @@ class Pipeline:
             rate_limit=services.settings.rate_limit,
         )
         self._max_body = services.spec.limits.max_body_bytes
+        # Start-up work on the store (preloading) runs before the first request is
+        # answered, whether or not the ASGI server sends lifespan events (in-process
+        # test clients and fuzzers often do not).
+        self._startup = startup
+        self._startup_lock = asyncio.Lock()
         self._conformance = (
             Conformance(services.spec) if services.settings.validate_responses else None
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._startup is not None:
+            await self._start()
         request = Request(scope, receive)
         request_id: str = scope["state"]["request_id"]
         extra: dict[str, str] = {}  # rate-limit headers, once the key is admitted
@@ -91,6 +101,12 @@ class Pipeline:
         logger.error("response breaks the document: %s", "; ".join(found))
         detail = "The mock's response broke its own document: " + "; ".join(found)
         return self._problem(Problem(500, detail), request, request_id, {})
+
+    async def _start(self) -> None:
+        async with self._startup_lock:
+            if self._startup is not None:  # another request may have finished it
+                await self._startup()
+                self._startup = None
 
     async def _handle(self, request: Request, request_id: str, extra: dict[str, str]) -> Response:
         services = self.services

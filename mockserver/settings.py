@@ -41,6 +41,9 @@ class Settings:
     then repeats byte for byte); ``public_url`` is the base the mock puts into the
     absolute URLs it hands out (cover images, ``/meta`` links). ``rate_limit=False`` keeps
     counting and the headers but never answers 429 (for users' own load tests).
+    ``time_scale`` is simulated seconds per real second; ``first_refresh_delay`` the
+    simulated seconds before a new active video's first refresh (its metrics stay null
+    until then); ``empty`` skips the preloaded videos of the fixtures.
     """
 
     host: str = "127.0.0.1"
@@ -54,6 +57,9 @@ class Settings:
     cors_origins: tuple[str, ...] = ("*",)
     validate_responses: bool = False
     rate_limit: bool = True
+    time_scale: float = 1.0
+    first_refresh_delay: float = 0.0
+    empty: bool = False
 
     @property
     def base_url(self) -> str:

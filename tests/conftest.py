@@ -20,8 +20,10 @@ from mockserver.app import app_for, build_services
 from mockserver.clock import ManualClock
 from mockserver.conformance import Conformance
 from mockserver.context import Services
+from mockserver.fixtures import EMPTY_DATASET
 from mockserver.generation import ContentGenerator
 from mockserver.settings import Settings
+from mockserver.simulation import Simulator
 from mockserver.store import MemoryStore
 
 NOW = datetime(2026, 6, 14, 9, 30, tzinfo=UTC)
@@ -48,7 +50,8 @@ class MockClient(TestClient):
 
 @pytest.fixture(scope="session")
 def base_services() -> Services:
-    return build_services(Settings())
+    # Built on the tests' clock, so the preloaded videos sit before NOW.
+    return build_services(Settings(), clock=ManualClock(NOW))
 
 
 @pytest.fixture(scope="session")
@@ -82,8 +85,12 @@ def make_client(
             store=MemoryStore(),
             clock=clock,
         )
+        if settings.get("empty"):
+            services = dataclasses.replace(services, dataset=EMPTY_DATASET)
         if "seed" in settings:
-            services = dataclasses.replace(services, generator=ContentGenerator(settings["seed"]))
+            generator = ContentGenerator(settings["seed"])
+            simulator = Simulator(generator, services.settings.base_url, services.dataset.pins)
+            services = dataclasses.replace(services, generator=generator, simulator=simulator)
         client = MockClient(app_for(services), raise_server_exceptions=True)
         client.event_hooks["response"] = [check]
         client.clock = clock

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from mockserver.context import Call, Handler
-from mockserver.resources import system, videos
+from mockserver.resources import analytics, system, videos
 from mockserver.responses import Reply
 from mockserver.validation import Explainer
 
-HANDLERS: Mapping[str, Handler] = {**system.HANDLERS, **videos.HANDLERS}
+HANDLERS: Mapping[str, Handler] = {**system.HANDLERS, **videos.HANDLERS, **analytics.HANDLERS}
 EXPLAINERS: Mapping[str, Explainer] = videos.EXPLAINERS
 
 

@@ -1,7 +1,8 @@
-"""The videos resource: track a video (POST /videos) and read it back.
+"""The videos resource: track, read, list, update, untrack.
 
 A video's id is a UUIDv5 of (organization, platform, external_id), so every URL form of
-one post lands on one record, and ids repeat across restarts.
+one post lands on one record, and ids repeat across restarts. What a video shows is
+rendered from its state at the request's time (:mod:`mockserver.simulation`).
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
-from mockserver.clock import rfc3339
-from mockserver.context import Call, Handler, Services
+from mockserver.context import Call, Handler
 from mockserver.identifiers import IdentifierError, ResolvedPost, resolve
+from mockserver.listing import ListQuery, paginate
 from mockserver.problems import Problem, validation_problem
 from mockserver.responses import Reply
+from mockserver.simulation import VideoState, new_schedule, reschedule
 from mockserver.store import QuotaExceeded
 from mockserver.validation import Explainer
 
@@ -24,140 +27,153 @@ def video_id(organization_id: str, platform: str, external_id: str) -> str:
     return str(uuid.uuid5(uuid.UUID(organization_id), f"{platform}:{external_id}"))
 
 
-def cover_url(services: Services, platform: str, external_id: str) -> str:
-    """The placeholder cover the mock serves itself (no key, works offline)."""
-    return f"{services.settings.base_url}/_assets/covers/{platform}/{external_id}.svg"
-
-
-def build_video(
-    services: Services,
+def new_video(
     organization_id: str,
     post: ResolvedPost,
     request: Mapping[str, Any],
-    now: float,
-) -> dict[str, Any]:
-    """A new VideoResponse, refreshed once at ``now`` when active (CONTRACT 7.2)."""
-    added_at = rfc3339(now)
-    identifier = video_id(organization_id, post.platform, post.external_id)
-    # Publication can never follow tracking: ids of the future (or a clock set in the
-    # past) are clamped to the tracking time.
-    created = min(post.created_at.timestamp(), now)
-    active = request.get("is_active", True)
-    video: dict[str, Any] = {
-        "id": identifier,
-        "external_id": post.external_id,
-        "type": "video",
-        "platform": post.platform,
-        "shortcode": post.shortcode,
-        "is_active": active,
-        "scrape_interval_hours": int(request.get("scrape_interval_hours", 24)),
-        "metadata": dict(request.get("metadata") or {}),
-        "added_at": added_at,
-        "updated_at": added_at,
-        "first_scrape_time": None,
-        "last_scrape_time": None,
-        "description": None,
-        "create_time": rfc3339(created),
-        "media_type": None,
-        "duration": None,
-        "is_unavailable": False,
-        "cover_image_url": None,
-        "cover_image_url_original": None,
-        "video_url": None,
-        "video_url_original": None,
-        "view_count": None,
-        "like_count": None,
-        "comment_count": None,
-        "share_count": None,
-        "play_count": None,
-        "saved_count": None,
-        "total_views": None,
-        "total_plays": None,
-        "account_id": None,
-        "account_username": post.username,
-        "platform_account_id": None,
-        "platform_data": {},
-    }
-    if active:
-        _refresh(services, video, post, now - created, added_at)
-    return video
-
-
-def _refresh(
-    services: Services, video: dict[str, Any], post: ResolvedPost, age: float, at: str
-) -> None:
-    """Apply one simulated scrape: content and counts as the platform shows them."""
-    content = services.generator.content(post)
-    metrics = services.generator.metrics(post, content, age)
-    video["first_scrape_time"] = video["first_scrape_time"] or at
-    video["last_scrape_time"] = at
-    video["is_unavailable"] = content.is_unavailable
-    video["description"] = content.description
-    video["media_type"] = content.media_type
-    video["duration"] = content.duration
-    video["cover_image_url_original"] = content.cover_image_url_original
-    video["video_url_original"] = content.video_url_original
-    if not content.is_unavailable:
-        video["cover_image_url"] = cover_url(services, post.platform, post.external_id)
-        if content.video_url_original is not None:
-            video["video_url"] = (
-                f"https://media.creatoraudit.com/videos/{post.platform}/{post.external_id}.mp4"
-            )
-    video["account_username"] = content.account_username
-    video["platform_account_id"] = content.platform_account_id
-    video["platform_data"] = content.platform_data
-    video.update(
-        view_count=metrics.view_count,
-        like_count=metrics.like_count,
-        comment_count=metrics.comment_count,
-        share_count=metrics.share_count,
-        play_count=metrics.play_count,
-        saved_count=metrics.saved_count,
-        total_views=metrics.total_views,
-        total_plays=metrics.total_plays,
+    added_at: float,
+    first_refresh_delay: float,
+) -> VideoState:
+    """The state of a newly tracked video (CONTRACT 7.1 defaults applied)."""
+    active = bool(request.get("is_active", True))
+    interval = int(request.get("scrape_interval_hours", 24))
+    return VideoState(
+        id=video_id(organization_id, post.platform, post.external_id),
+        post=post,
+        # Publication can never follow tracking: ids of the future are clamped.
+        created_at=min(post.created_at.timestamp(), added_at),
+        added_at=added_at,
+        updated_at=added_at,
+        is_active=active,
+        scrape_interval_hours=interval,
+        metadata=dict(request.get("metadata") or {}),
+        schedule=(new_schedule(added_at, active, interval, first_refresh_delay),),
     )
 
 
 async def track_video(call: Call) -> Reply:
     """POST /videos: 201 + Location for a new video, 200 with the record if tracked."""
-    assert call.key is not None
-    services = call.services
-    organization = call.key.organization
+    services, organization = call.services, _organization(call)
     try:
         post = resolve(call.body["platform"], call.body["identifier"])
     except IdentifierError as exc:
         # The schema already admits only resolvable identifiers; this guards the rule
         # should the two ever drift apart.
         raise validation_problem([{"field": "identifier", "message": exc.message}]) from None
+    now = services.clock.now()
     identifier = video_id(organization.id, post.platform, post.external_id)
     existing = await services.store.get_video(organization.id, identifier)
-    if existing is not None:
-        return Reply(200, {"data": existing})
-    video = build_video(services, organization.id, post, call.body, services.clock.now())
-    try:
-        stored, created = await services.store.insert_video(
-            organization.id, video, organization.video_quota
-        )
-    except QuotaExceeded as exc:
-        raise Problem(
-            403,
-            f"{organization.name} tracks {exc.quota} videos, its quota; untrack one first.",
-            code="QUOTA_EXCEEDED",
-        ) from None
-    if not created:
-        return Reply(200, {"data": stored})
-    location = f"{services.spec.base_path}/videos/{identifier}"
-    return Reply(201, {"data": stored}, headers={"Location": location})
+    if existing is None:
+        delay = services.settings.first_refresh_delay
+        video = new_video(organization.id, post, call.body, now, delay)
+        try:
+            existing, created = await services.store.insert_video(
+                organization.id, video, organization.video_quota
+            )
+        except QuotaExceeded as exc:
+            raise Problem(
+                403,
+                f"{organization.name} tracks {exc.quota} videos, its quota; untrack one first.",
+                code="QUOTA_EXCEEDED",
+            ) from None
+        if created:
+            location = f"{services.spec.base_path}/videos/{identifier}"
+            body = {"data": services.simulator.render(existing, now)}
+            return Reply(201, body, headers={"Location": location})
+    return Reply(200, {"data": services.simulator.render(existing, now)})
 
 
 async def get_video(call: Call) -> Reply:
     """GET /videos/{video_id}: the organization's video, or 404 (never 403)."""
-    assert call.key is not None
+    video = await _find(call)
+    return Reply(200, {"data": call.services.simulator.render(video, call.services.clock.now())})
+
+
+async def update_video(call: Call) -> Reply:
+    """PATCH /videos/{video_id}: change activity, interval and/or tags."""
+    services = call.services
+    video = await _find(call)
+    now = services.clock.now()
+    changes: Mapping[str, Any] = call.body
+    active = changes.get("is_active", video.is_active)
+    interval = int(changes.get("scrape_interval_hours", video.scrape_interval_hours))
+    if active != video.is_active or interval != video.scrape_interval_hours:
+        reschedule(video, now, active, interval)
+    if "metadata" in changes:
+        video.metadata = dict(changes["metadata"])
+    video.updated_at = now
+    if not await services.store.save_video(_organization(call).id, video):
+        raise _not_found(video.id)  # untracked meanwhile
+    return Reply(200, {"data": services.simulator.render(video, now)})
+
+
+async def untrack_video(call: Call) -> Reply:
+    """DELETE /videos/{video_id}: 204; afterwards the id is a 404."""
     wanted = call.params["video_id"].lower()
-    video = await call.services.store.get_video(call.key.organization.id, wanted)
+    if not await call.services.store.delete_video(_organization(call).id, wanted):
+        raise _not_found(wanted)
+    return Reply(204)
+
+
+async def list_videos(call: Call) -> Reply:
+    """GET /videos: a page of the organization's videos, with Link and cursor."""
+    services, organization = call.services, _organization(call)
+    params = call.params
+    query = ListQuery.from_params(params)
+    limit: int = params["limit"]
+    after = None
+    as_of = services.clock.now()
+    if "cursor" in params:
+        as_of, after = services.cursors.decode(params["cursor"], organization.id, query)
+    videos = await services.store.list_videos(organization.id)
+    page = paginate(videos, query, services.simulator, as_of, after, limit, params["include_total"])
+    next_cursor = None
+    if page.next_key is not None:
+        next_cursor = services.cursors.encode(organization.id, query, as_of, page.next_key)
+    pagination: dict[str, Any] = {
+        "next_cursor": next_cursor,
+        "has_next": next_cursor is not None,
+        "limit": limit,
+    }
+    if page.total is not None:
+        pagination["total_count"] = page.total
+    body = {
+        "data": [services.simulator.render(v, as_of) for v in page.items],
+        "pagination": pagination,
+        "filters": query.echo(params.get("q")),
+    }
+    return Reply(200, body, headers={"Link": _links(call, query, limit, next_cursor)})
+
+
+def _links(call: Call, query: ListQuery, limit: int, next_cursor: str | None) -> str:
+    services = call.services
+    base = f"{services.settings.base_url}{services.spec.base_path}/videos"
+    params: dict[str, Any] = {"limit": limit}
+    for name, value in query.echo(call.params.get("q")).items():
+        params[name] = str(value).lower() if isinstance(value, bool) else value
+    if call.params["include_total"]:
+        params["include_total"] = "true"
+    links = [f'<{base}?{urlencode(params)}>; rel="first"']
+    if next_cursor is not None:
+        links.append(f'<{base}?{urlencode({**params, "cursor": next_cursor})}>; rel="next"')
+    return ", ".join(links)
+
+
+async def _find(call: Call) -> VideoState:
+    wanted = call.params["video_id"].lower()
+    video = await call.services.store.get_video(_organization(call).id, wanted)
     if video is None:
-        raise Problem(404, f"No video with id {wanted} is tracked by this organization.")
-    return Reply(200, {"data": video})
+        raise _not_found(wanted)
+    return video
+
+
+def _not_found(video_id: str) -> Problem:
+    return Problem(404, f"No video with id {video_id} is tracked by this organization.")
+
+
+def _organization(call: Call) -> Any:
+    assert call.key is not None  # every videos operation needs a key
+    return call.key.organization
 
 
 def explain_identifier(body: Mapping[str, Any], field: str) -> str | None:
@@ -172,5 +188,11 @@ def explain_identifier(body: Mapping[str, Any], field: str) -> str | None:
     return None
 
 
-HANDLERS: dict[str, Handler] = {"trackVideo": track_video, "getVideo": get_video}
+HANDLERS: dict[str, Handler] = {
+    "trackVideo": track_video,
+    "getVideo": get_video,
+    "listVideos": list_videos,
+    "updateVideo": update_video,
+    "untrackVideo": untrack_video,
+}
 EXPLAINERS: dict[str, Explainer] = {"identifier": explain_identifier}

@@ -6,9 +6,12 @@ the same guarantees across processes as the memory one gives inside one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Protocol
+from typing import Protocol
+
+from mockserver.simulation import VideoState
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +54,6 @@ class QuotaExceeded(Exception):
         self.quota = quota
 
 
-Video = dict[str, Any]  # a VideoResponse object, in document field order
-
-
 class Store(Protocol):
     """What the server needs from its state, per organization."""
 
@@ -64,16 +64,25 @@ class Store(Protocol):
     ) -> RateWindow:
         """Count one request in ``bucket``'s current fixed window."""
 
-    async def get_video(self, organization_id: str, video_id: str) -> Video | None:
+    async def get_video(self, organization_id: str, video_id: str) -> VideoState | None:
         """The organization's video with this id, or None."""
 
     async def insert_video(
-        self, organization_id: str, video: Video, quota: int | None
-    ) -> tuple[Video, bool]:
+        self, organization_id: str, video: VideoState, quota: int | None
+    ) -> tuple[VideoState, bool]:
         """Insert unless present: (the stored video, True if it was new).
 
         Raises QuotaExceeded when new and the organization is at ``quota``.
         """
+
+    async def save_video(self, organization_id: str, video: VideoState) -> bool:
+        """Replace a stored video by its id; False when it is no longer there."""
+
+    async def delete_video(self, organization_id: str, video_id: str) -> bool:
+        """Forget a video; False when there was none."""
+
+    async def list_videos(self, organization_id: str) -> Sequence[VideoState]:
+        """Every video of the organization, ordered by (added_at, id)."""
 
     async def begin_idempotent(
         self, organization_id: str, key: str, fingerprint: bytes, now: float

@@ -6,16 +6,23 @@ atomic; that is what makes check-and-set safe here without locks.
 
 from __future__ import annotations
 
+import bisect
 from collections import OrderedDict
+from collections.abc import Sequence
 
+from mockserver.simulation import VideoState
 from mockserver.store.base import (
     IdempotencyOutcome,
     IdempotencyState,
     QuotaExceeded,
     RateWindow,
     StoredResponse,
-    Video,
 )
+
+
+def _order(video: VideoState) -> tuple[float, str]:
+    return (video.added_at, video.id)
+
 
 # Bounds the idempotency records kept beyond expiry-based eviction, so a flood of
 # distinct keys cannot grow memory without limit.
@@ -28,7 +35,10 @@ class MemoryStore:
     name = "memory"
 
     def __init__(self) -> None:
-        self._videos: dict[str, dict[str, Video]] = {}
+        self._videos: dict[str, dict[str, VideoState]] = {}
+        # Per organization, kept sorted by (added_at, id): the default listing order,
+        # so a page of the newest videos is a slice, not a sort.
+        self._ordered: dict[str, list[VideoState]] = {}
         self._windows: dict[str, tuple[int, int]] = {}  # bucket -> (window start, count)
         # In-flight claims and completed responses live apart: completed ones are
         # ordered by completion (hence by expiry), so eviction pops from the front.
@@ -53,20 +63,43 @@ class MemoryStore:
             allowed=count <= limit,
         )
 
-    async def get_video(self, organization_id: str, video_id: str) -> Video | None:
+    async def get_video(self, organization_id: str, video_id: str) -> VideoState | None:
         return self._videos.get(organization_id, {}).get(video_id)
 
     async def insert_video(
-        self, organization_id: str, video: Video, quota: int | None
-    ) -> tuple[Video, bool]:
+        self, organization_id: str, video: VideoState, quota: int | None
+    ) -> tuple[VideoState, bool]:
         videos = self._videos.setdefault(organization_id, {})
-        existing = videos.get(video["id"])
+        existing = videos.get(video.id)
         if existing is not None:
             return existing, False
         if quota is not None and len(videos) >= quota:
             raise QuotaExceeded(quota)
-        videos[video["id"]] = video
+        videos[video.id] = video
+        bisect.insort(self._ordered.setdefault(organization_id, []), video, key=_order)
         return video, True
+
+    async def save_video(self, organization_id: str, video: VideoState) -> bool:
+        videos = self._videos.get(organization_id, {})
+        if video.id not in videos:
+            return False
+        old = videos[video.id]
+        videos[video.id] = video
+        if old is not video:
+            ordered = self._ordered[organization_id]
+            ordered[bisect.bisect_left(ordered, _order(old), key=_order)] = video
+        return True
+
+    async def delete_video(self, organization_id: str, video_id: str) -> bool:
+        video = self._videos.get(organization_id, {}).pop(video_id, None)
+        if video is None:
+            return False
+        ordered = self._ordered[organization_id]
+        del ordered[bisect.bisect_left(ordered, _order(video), key=_order)]
+        return True
+
+    async def list_videos(self, organization_id: str) -> Sequence[VideoState]:
+        return self._ordered.get(organization_id, [])
 
     async def begin_idempotent(
         self, organization_id: str, key: str, fingerprint: bytes, now: float

@@ -1,0 +1,217 @@
+"""The living dataset: when a tracked video is refreshed, and what it shows at any time.
+
+Nothing here runs in the background. A video keeps its refresh *schedule* (segments:
+"from ``start`` on, refreshed at ``anchor + k * interval``"); what it shows at time ``t``
+is derived on demand from the time of its last refresh before ``t``, so counts are a pure
+function of (seed, post, refresh time), history can be asked about (deltas, metrics)
+as easily as the present, and a fake clock makes every run repeat.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mockserver.clock import rfc3339
+from mockserver.fixtures import Pin
+from mockserver.generation import ContentGenerator, Metrics, VideoContent
+from mockserver.identifiers import ResolvedPost
+
+HOUR = 3600.0
+# Content is derived per post; this many posts' content stays cached (LRU), so hot
+# videos cost a dict lookup while memory stays bounded however many are tracked.
+CONTENT_CACHE_SIZE = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """From ``start`` on, refreshes happen at ``anchor + k * interval`` (k >= 0).
+
+    ``anchor`` None: not refreshed at all (inactive).
+    """
+
+    start: float
+    anchor: float | None
+    interval: float
+
+
+@dataclass(slots=True)
+class VideoState:
+    """What the store keeps of a tracked video: only what cannot be derived."""
+
+    id: str
+    post: ResolvedPost
+    created_at: float  # publication time, clamped to added_at
+    added_at: float
+    updated_at: float
+    is_active: bool
+    scrape_interval_hours: int
+    metadata: dict[str, str]
+    schedule: tuple[Segment, ...]
+
+
+def new_schedule(added_at: float, active: bool, interval_hours: int, delay: float) -> Segment:
+    """The first segment: an active video's first refresh comes ``delay`` after tracking."""
+    return Segment(added_at, added_at + delay if active else None, interval_hours * HOUR)
+
+
+def last_refresh(schedule: tuple[Segment, ...], t: float) -> float | None:
+    """When the video was last refreshed at or before ``t`` (None: never)."""
+    last: float | None = None
+    for index, segment in enumerate(schedule):
+        if segment.start > t:
+            break
+        if segment.anchor is None or segment.anchor > t:
+            continue
+        end = schedule[index + 1].start if index + 1 < len(schedule) else math.inf
+        until = min(t, end)
+        steps = math.floor((until - segment.anchor) / segment.interval)
+        candidate = segment.anchor + steps * segment.interval
+        if candidate >= end:  # a refresh due exactly when the next segment begins
+            candidate -= segment.interval
+        if candidate >= segment.anchor:
+            last = candidate
+    return last
+
+
+def first_refresh(schedule: tuple[Segment, ...], t: float) -> float | None:
+    """When the video was first refreshed, as known at ``t`` (None: not yet)."""
+    for index, segment in enumerate(schedule):
+        if segment.start > t:
+            return None
+        end = schedule[index + 1].start if index + 1 < len(schedule) else math.inf
+        if segment.anchor is not None and segment.anchor <= t and segment.anchor < end:
+            return segment.anchor
+    return None
+
+
+def reschedule(state: VideoState, t: float, active: bool, interval_hours: int) -> None:
+    """Apply a change of ``is_active`` or interval at ``t`` to the schedule.
+
+    The next refresh follows the last one by the new interval (at once when that is
+    already due, or when the video was never refreshed); deactivating freezes it.
+    """
+    interval = interval_hours * HOUR
+    anchor: float | None = None
+    if active:
+        last = last_refresh(state.schedule, t)
+        anchor = t if last is None else max(t, last + interval)
+    state.schedule = (*state.schedule, Segment(t, anchor, interval))
+    state.is_active = active
+    state.scrape_interval_hours = interval_hours
+
+
+class Simulator:
+    """Renders videos at a given time from the generator (and pinned fixture content)."""
+
+    def __init__(
+        self,
+        generator: ContentGenerator,
+        base_url: str,
+        pins: Mapping[tuple[str, str], Pin] | None = None,
+    ) -> None:
+        self._generator = generator
+        self._base_url = base_url
+        self._pins = pins or {}
+        self._cache: OrderedDict[tuple[str, str, str | None], VideoContent] = OrderedDict()
+
+    def content(self, post: ResolvedPost) -> VideoContent:
+        """The post's content, pinned fields applied; cached."""
+        # The author's name from the URL shapes the content (username, account id), so
+        # it is part of the key; pins are per post whatever the URL said.
+        key = (post.platform, post.external_id, post.username)
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        content = self._generator.content(post)
+        pin = self._pins.get(key[:2])
+        if pin is not None:
+            mature = dataclasses.replace(content.mature, **pin.metrics)
+            content = dataclasses.replace(content, **pin.content, mature=mature)
+        self._cache[key] = content
+        if len(self._cache) > CONTENT_CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return content
+
+    def counts_at(self, state: VideoState, t: float) -> Metrics | None:
+        """The counts the video shows at ``t``; None before its first refresh."""
+        last = last_refresh(state.schedule, t)
+        if last is None:
+            return None
+        content = self.content(state.post)
+        return self._generator.metrics(state.post, content, last - state.created_at)
+
+    def render(self, state: VideoState, t: float) -> dict[str, Any]:
+        """The VideoResponse object of ``state`` as it is at ``t``, in document order."""
+        post = state.post
+        last = last_refresh(state.schedule, t)
+        first = first_refresh(state.schedule, t)
+        video: dict[str, Any] = {
+            "id": state.id,
+            "external_id": post.external_id,
+            "type": "video",
+            "platform": post.platform,
+            "shortcode": post.shortcode,
+            "is_active": state.is_active,
+            "scrape_interval_hours": state.scrape_interval_hours,
+            "metadata": state.metadata,
+            "added_at": rfc3339(state.added_at),
+            "updated_at": rfc3339(state.updated_at),
+            "first_scrape_time": None if first is None else rfc3339(first),
+            "last_scrape_time": None if last is None else rfc3339(last),
+            "description": None,
+            "create_time": rfc3339(state.created_at),
+            "media_type": None,
+            "duration": None,
+            "is_unavailable": False,
+            "cover_image_url": None,
+            "cover_image_url_original": None,
+            "video_url": None,
+            "video_url_original": None,
+            "view_count": None,
+            "like_count": None,
+            "comment_count": None,
+            "share_count": None,
+            "play_count": None,
+            "saved_count": None,
+            "total_views": None,
+            "total_plays": None,
+            "account_id": None,
+            "account_username": post.username,
+            "platform_account_id": None,
+            "platform_data": {},
+        }
+        if last is None:
+            return video
+        content = self.content(post)
+        metrics = self._generator.metrics(post, content, last - state.created_at)
+        video.update(
+            description=content.description,
+            media_type=content.media_type,
+            duration=content.duration,
+            is_unavailable=content.is_unavailable,
+            cover_image_url_original=content.cover_image_url_original,
+            video_url_original=content.video_url_original,
+            account_username=content.account_username,
+            platform_account_id=content.platform_account_id,
+            platform_data=content.platform_data,
+            view_count=metrics.view_count,
+            like_count=metrics.like_count,
+            comment_count=metrics.comment_count,
+            share_count=metrics.share_count,
+            play_count=metrics.play_count,
+            saved_count=metrics.saved_count,
+            total_views=metrics.total_views,
+            total_plays=metrics.total_plays,
+        )
+        if not content.is_unavailable:
+            path = f"{post.platform}/{post.external_id}"
+            video["cover_image_url"] = f"{self._base_url}/_assets/covers/{path}.svg"
+            if content.video_url_original is not None:
+                video["video_url"] = f"https://media.creatoraudit.com/videos/{path}.mp4"
+        return video
