@@ -108,10 +108,19 @@ class Cursors:
         body, _, mac = cursor.partition(".")
         try:
             payload = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
-            version, organization, binding, as_of, key = orjson.loads(payload)
-        except (ValueError, TypeError, orjson.JSONDecodeError):
+        except ValueError:
             raise _cursor_problem("is malformed; use pagination.next_cursor as given") from None
-        if not hmac.compare_digest(mac, self._mac(payload)) or version != 1:
+        # Only the exact bytes this server issued pass: base64 decoding forgives unused
+        # bits and padding, so the body is compared in its canonical form too.
+        canonical = base64.urlsafe_b64encode(payload).rstrip(b"=").decode()
+        expected = self._mac(payload).encode()
+        if body != canonical or not hmac.compare_digest(mac.encode(), expected):
+            raise _cursor_problem("was altered or was not issued by this server")
+        try:
+            version, organization, binding, as_of, key = orjson.loads(payload)
+        except (ValueError, TypeError):
+            raise _cursor_problem("is malformed; use pagination.next_cursor as given") from None
+        if version != 1:
             raise _cursor_problem("was altered or was not issued by this server")
         if organization != organization_id:
             raise _cursor_problem("was issued to another organization")

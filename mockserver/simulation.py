@@ -71,8 +71,10 @@ def last_refresh(schedule: tuple[Segment, ...], t: float) -> float | None:
         until = min(t, end)
         steps = math.floor((until - segment.anchor) / segment.interval)
         candidate = segment.anchor + steps * segment.interval
-        if candidate >= end:  # a refresh due exactly when the next segment begins
+        if candidate > end:
             candidate -= segment.interval
+        # A refresh due exactly when the next segment begins still belongs to this one:
+        # reschedule() counted it as the last refresh when it made that segment.
         if candidate >= segment.anchor:
             last = candidate
     return last
@@ -84,7 +86,7 @@ def first_refresh(schedule: tuple[Segment, ...], t: float) -> float | None:
         if segment.start > t:
             return None
         end = schedule[index + 1].start if index + 1 < len(schedule) else math.inf
-        if segment.anchor is not None and segment.anchor <= t and segment.anchor < end:
+        if segment.anchor is not None and segment.anchor <= t and segment.anchor <= end:
             return segment.anchor
     return None
 

@@ -52,6 +52,9 @@ def option_cases(tmp_path: Path) -> dict[str, tuple[str, Any, str, Any]]:
         "cors_origins": ("a, b", ("a", "b"), "http://x.test", ("http://x.test",)),
         "validate_responses": ("on", True, "false", False),
         "rate_limit": ("off", False, "yes", True),
+        "time_scale": ("3600", 3600.0, "2.5", 2.5),
+        "first_refresh_delay": ("90", 90.0, "0.5", 0.5),
+        "empty": ("true", True, "no", False),
     }
 
 
@@ -72,6 +75,9 @@ def test_defaults() -> None:
     assert defaults.cors_origins == ("*",)
     assert defaults.rate_limit is True
     assert defaults.validate_responses is False
+    assert defaults.time_scale == 1.0
+    assert defaults.first_refresh_delay == 0.0
+    assert defaults.empty is False
     assert defaults.spec.name == "openapi.yaml"
     assert (defaults.fixtures / "keys.yaml").is_file()
 
@@ -117,6 +123,9 @@ def test_env_names() -> None:
         "MOCKSERVER_CORS_ORIGINS",
         "MOCKSERVER_RATE_LIMIT",
         "MOCKSERVER_VALIDATE_RESPONSES",
+        "MOCKSERVER_TIME_SCALE",
+        "MOCKSERVER_FIRST_REFRESH_DELAY",
+        "MOCKSERVER_EMPTY",
     }
 
 
@@ -133,6 +142,9 @@ def test_flag_names_match_the_readme() -> None:
         "--cors-origins",
         "--rate-limit",
         "--validate-responses",
+        "--time-scale",
+        "--first-refresh-delay",
+        "--empty",
     }
 
 
@@ -156,6 +168,19 @@ def test_flag_names_match_the_readme() -> None:
         ("--cors-origins", " , "),
         ("--rate-limit", "maybe"),
         ("--validate-responses", "2"),
+        ("--empty", "maybe"),
+        ("--empty", ""),
+        ("--time-scale", "0"),
+        ("--time-scale", "-1"),
+        ("--time-scale", "fast"),
+        ("--time-scale", "1e3"),
+        ("--time-scale", "1000000.5"),
+        ("--time-scale", "nan"),
+        ("--time-scale", "inf"),
+        ("--first-refresh-delay", "-1"),
+        ("--first-refresh-delay", "31536001"),
+        ("--first-refresh-delay", "soon"),
+        ("--first-refresh-delay", "1_000"),
         ("--spec", "/nonexistent/openapi.yaml"),
         ("--fixtures", "/nonexistent/fixtures"),
     ],
@@ -238,6 +263,68 @@ def test_rate_limit_switch(value: str, expected: bool) -> None:
 )
 def test_cors_origins(value: str, expected: tuple[str, ...]) -> None:
     assert settings(["--cors-origins", value]).cors_origins == expected
+
+
+BOOLEAN_SETTINGS = ("validate_responses", "rate_limit", "empty")
+
+
+@pytest.mark.parametrize("setting", BOOLEAN_SETTINGS)
+def test_boolean_flag_alone_means_true(setting: str) -> None:
+    flag = OPTIONS[setting][0]
+    assert getattr(settings([flag]), setting) is True
+    # a bare switch still beats a contrary environment twin
+    assert getattr(settings([flag], {env_name(setting): "false"}), setting) is True
+
+
+@pytest.mark.parametrize("setting", BOOLEAN_SETTINGS)
+def test_bare_boolean_flag_does_not_swallow_the_next_flag(setting: str) -> None:
+    configured = settings([OPTIONS[setting][0], "--port", "8080"])
+    assert getattr(configured, setting) is True
+    assert configured.port == 8080
+
+
+@pytest.mark.parametrize("setting", BOOLEAN_SETTINGS)
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("true", True), ("on", True), ("YES", True), ("false", False), ("0", False), ("Off", False)],
+)
+def test_boolean_flag_with_a_value(setting: str, value: str, expected: bool) -> None:
+    assert getattr(settings([OPTIONS[setting][0], value]), setting) is expected
+
+
+@pytest.mark.parametrize("flag", ["--port", "--seed", "--time-scale", "--first-refresh-delay"])
+def test_valued_flag_alone_is_a_usage_error(flag: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        parser().parse_args(["serve", flag])
+    assert caught.value.code == 2
+    assert flag in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("1", 1.0), ("3600", 3600.0), ("0.5", 0.5), ("1000000", 1_000_000.0), ("0.000001", 1e-6)],
+)
+def test_time_scale(value: str, expected: float) -> None:
+    assert settings(["--time-scale", value]).time_scale == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("0", 0.0), ("0.25", 0.25), ("3600", 3600.0), ("31536000", 31_536_000.0)],
+)
+def test_first_refresh_delay(value: str, expected: float) -> None:
+    assert settings(["--first-refresh-delay", value]).first_refresh_delay == expected
+
+
+def test_bad_new_options_are_collected_with_the_others() -> None:
+    error = startup_error(
+        ["--time-scale", "0", "--empty", "maybe"], {"MOCKSERVER_FIRST_REFRESH_DELAY": "-5"}
+    )
+    assert {p.split("=", 1)[0] for p in error.problems} == {
+        "--time-scale",
+        "--empty",
+        "MOCKSERVER_FIRST_REFRESH_DELAY",
+    }
 
 
 def test_port_zero_is_allowed() -> None:

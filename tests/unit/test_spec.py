@@ -100,16 +100,28 @@ def test_every_operation_documents_406(spec: Spec) -> None:
     assert all(406 in op.responses for op in spec.operations.values())
 
 
+# CONTRACT 3, DECISION: the read-only batch POSTs need only `read`.
+READ_ONLY_POSTS = ("getVideoMetrics", "getVideoDeltas")
+
+
 def test_scopes_follow_the_contract(spec: Spec) -> None:
     for operation in spec.operations.values():
         if operation.scope is None:
             continue
-        expected = "read" if operation.method == "GET" else "write"
+        reads = operation.method == "GET" or operation.operation_id in READ_ONLY_POSTS
+        expected = "read" if reads else "write"
         assert operation.scope == expected, operation.operation_id
     for public in ("getHealth", "getMeta", "getOpenApiJson", "getOpenApiYaml", "getDocs"):
         assert spec.operations[public].scope is None, public
     assert spec.operations["getWhoami"].scope == "read"
     assert spec.operations["trackVideo"].scope == "write"
+    for name in ("listVideos", "getVideo"):
+        assert spec.operations[name].scope == "read", name
+    for name in ("updateVideo", "untrackVideo"):
+        assert spec.operations[name].scope == "write", name
+    for name in READ_ONLY_POSTS:
+        assert spec.operations[name].method == "POST", name
+        assert spec.operations[name].scope == "read", name
 
 
 def test_limits_are_read_from_the_document(spec: Spec) -> None:
@@ -197,12 +209,48 @@ def test_no_match(spec: Spec, path: str) -> None:
 
 @pytest.mark.parametrize(
     ("path", "allow"),
-    [("/v2/videos", "POST"), ("/v2/videos/x", "GET"), ("/v2/whoami", "GET")],
+    [
+        ("/v2/videos", "GET, POST"),
+        ("/v2/videos/x", "GET, DELETE, PATCH"),
+        ("/v2/videos/metrics", "POST"),
+        ("/v2/videos/deltas", "POST"),
+        ("/v2/whoami", "GET"),
+    ],
 )
 def test_allow_of_bundled_paths(spec: Spec, path: str, allow: str) -> None:
     found = spec.match(path)
     assert found is not None
     assert found[0].allow == allow
+
+
+def test_allow_of_every_bundled_path_follows_http_methods_order(spec: Spec) -> None:
+    for operation in spec.operations.values():
+        path = spec.base_path + operation.path.replace("{video_id}", "x")
+        found = spec.match(path)
+        assert found is not None, path
+        item = found[0]
+        ordered = [m.upper() for m in HTTP_METHODS if m.upper() in item.operations]
+        assert item.allow == ", ".join(ordered), path
+        assert operation.method in ordered
+
+
+def test_batch_paths_are_not_taken_for_video_ids(spec: Spec) -> None:
+    for name, path in [
+        ("getVideoMetrics", "/v2/videos/metrics"),
+        ("getVideoDeltas", "/v2/videos/deltas"),
+    ]:
+        found = spec.match(path)
+        assert found is not None
+        assert found[0].operations["POST"].operation_id == name
+        assert found[1] == {}
+    found = spec.match("/v2/videos/x")
+    assert found is not None
+    assert {op.operation_id for op in found[0].operations.values()} == {
+        "getVideo",
+        "updateVideo",
+        "untrackVideo",
+    }
+    assert found[1] == {"video_id": "x"}
 
 
 def test_allow_lists_every_method_in_order(tmp_path: Path) -> None:

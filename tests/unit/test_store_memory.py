@@ -1,18 +1,23 @@
 """Unit tests for mockserver.store.memory: rate windows, videos and quota, idempotency.
 
-CONTRACT sections 4 (fixed window), 2 (QUOTA_EXCEEDED) and 5 (Idempotency-Key: scope,
-window, fingerprint, replay, in-flight conflict, bounded store).
+CONTRACT sections 4 (fixed window), 2 (QUOTA_EXCEEDED), 5 (Idempotency-Key: scope,
+window, fingerprint, replay, in-flight conflict, bounded store) and 7.3 (videos listed
+in (added_at, id) order, replaced, untracked; each organization sees only its own).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+import dataclasses
+from collections.abc import Coroutine, Sequence
 from typing import Any, TypeVar
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mockserver.store.memory as memory
+from mockserver.simulation import VideoState
 from mockserver.store import (
     IdempotencyState,
     MemoryStore,
@@ -20,6 +25,7 @@ from mockserver.store import (
     RateWindow,
     StoredResponse,
 )
+from tests.unit import factories
 
 T = TypeVar("T")
 T0 = 1_800_000_000.0  # a multiple of 60
@@ -42,8 +48,16 @@ def store() -> MemoryStore:
     return MemoryStore()
 
 
-def video(video_id: str) -> dict[str, Any]:
-    return {"id": video_id, "type": "video"}
+def video(video_id: str, added_at: float = T0) -> VideoState:
+    return factories.video(video_id, added_at=added_at)
+
+
+def ids(videos: Sequence[VideoState]) -> list[str]:
+    return [v.id for v in videos]
+
+
+def listed(store: MemoryStore, org: str = ORG) -> list[str]:
+    return ids(run(store.list_videos(org)))
 
 
 def test_store_name(store: MemoryStore) -> None:
@@ -98,10 +112,15 @@ def test_insert_new_then_existing(store: MemoryStore) -> None:
     stored, new = run(store.insert_video(ORG, first, None))
     assert new is True
     assert stored is first
-    again, new = run(store.insert_video(ORG, {"id": "v1", "type": "changed"}, None))
+    changed = dataclasses.replace(first, metadata={"changed": "yes"}, added_at=T0 + 5)
+    again, new = run(store.insert_video(ORG, changed, None))
     assert new is False
     assert again is first
-    assert run(store.get_video(ORG, "v1")) == {"id": "v1", "type": "video"}
+    got = run(store.get_video(ORG, "v1"))
+    assert got is first
+    assert got is not None
+    assert got.metadata == {}
+    assert listed(store) == ["v1"]
 
 
 def test_get_unknown_video_is_none(store: MemoryStore) -> None:
@@ -119,7 +138,8 @@ def test_quota_blocks_only_new_videos(store: MemoryStore) -> None:
     # an already tracked one is still answered
     stored, new = run(store.insert_video(ORG, video("v1"), 3))
     assert new is False
-    assert stored["id"] == "v1"
+    assert stored.id == "v1"
+    assert listed(store) == ["v0", "v1", "v2"]
 
 
 def test_quota_zero_blocks_the_first(store: MemoryStore) -> None:
@@ -146,6 +166,161 @@ def test_quota_is_counted_per_organization(store: MemoryStore) -> None:
     with pytest.raises(QuotaExceeded):
         run(store.insert_video(ORG, video("v9"), 2))
     assert run(store.insert_video(OTHER_ORG, video("v9"), 2))[1] is True
+
+
+def test_insert_from_a_resolved_post_keeps_its_derived_id(store: MemoryStore) -> None:
+    tracked = factories.video()
+    assert run(store.insert_video(ORG, tracked, None)) == (tracked, True)
+    assert run(store.get_video(ORG, tracked.id)) is tracked
+    assert run(store.get_video(ORG, tracked.id.upper())) is None  # callers lower-case ids
+
+
+# --- listing, replacing, untracking --------------------------------------------------
+
+
+def test_list_of_an_unknown_organization_is_empty(store: MemoryStore) -> None:
+    assert list(run(store.list_videos(ORG))) == []
+
+
+def test_list_is_ordered_by_added_at_whatever_the_insert_order(store: MemoryStore) -> None:
+    for name, added in [("c", T0 + 30), ("a", T0 + 10), ("d", T0 + 40), ("b", T0 + 20)]:
+        run(store.insert_video(ORG, video(name, added), None))
+    assert listed(store) == ["a", "b", "c", "d"]
+
+
+def test_ties_in_added_at_are_broken_by_id(store: MemoryStore) -> None:
+    for name, added in [("z", T0), ("m", T0 + 1), ("b", T0), ("y", T0 + 1), ("a", T0)]:
+        run(store.insert_video(ORG, video(name, added), None))
+    assert listed(store) == ["a", "b", "z", "m", "y"]
+
+
+def test_delete_keeps_the_order_of_the_rest(store: MemoryStore) -> None:
+    for name, added in [("a", T0), ("b", T0), ("c", T0 + 1), ("d", T0 + 1), ("e", T0 + 2)]:
+        run(store.insert_video(ORG, video(name, added), None))
+    assert run(store.delete_video(ORG, "b")) is True
+    assert listed(store) == ["a", "c", "d", "e"]
+    assert run(store.delete_video(ORG, "d")) is True
+    assert listed(store) == ["a", "c", "e"]
+    assert run(store.get_video(ORG, "b")) is None
+    assert run(store.get_video(ORG, "c")) is not None
+
+
+def test_delete_unknown_or_twice_is_false(store: MemoryStore) -> None:
+    assert run(store.delete_video(ORG, "nope")) is False
+    run(store.insert_video(ORG, video("v1"), None))
+    assert run(store.delete_video(ORG, "v1")) is True
+    assert run(store.delete_video(ORG, "v1")) is False
+    assert listed(store) == []
+
+
+def test_tracking_again_after_delete_is_new(store: MemoryStore) -> None:
+    run(store.insert_video(ORG, video("v1"), None))
+    run(store.delete_video(ORG, "v1"))
+    again = video("v1", T0 + 100)
+    assert run(store.insert_video(ORG, again, None)) == (again, True)
+    assert run(store.get_video(ORG, "v1")) is again
+
+
+def test_delete_frees_quota(store: MemoryStore) -> None:
+    for i in range(2):
+        run(store.insert_video(ORG, video(f"v{i}"), 2))
+    run(store.delete_video(ORG, "v0"))
+    assert run(store.insert_video(ORG, video("v9"), 2))[1] is True
+    with pytest.raises(QuotaExceeded):
+        run(store.insert_video(ORG, video("v8"), 2))
+
+
+def test_save_replaces_by_id_in_place(store: MemoryStore) -> None:
+    for name, added in [("a", T0), ("b", T0), ("c", T0)]:
+        run(store.insert_video(ORG, video(name, added), None))
+    replacement = dataclasses.replace(video("b"), metadata={"k": "v"}, updated_at=T0 + 50)
+    assert run(store.save_video(ORG, replacement)) is True
+    assert run(store.get_video(ORG, "b")) is replacement
+    assert listed(store) == ["a", "b", "c"]
+    assert run(store.list_videos(ORG))[1] is replacement
+
+
+def test_save_of_the_same_object_after_mutation(store: MemoryStore) -> None:
+    stored = video("a")
+    run(store.insert_video(ORG, stored, None))
+    stored.metadata = {"k": "v"}
+    assert run(store.save_video(ORG, stored)) is True
+    got = run(store.get_video(ORG, "a"))
+    assert got is not None
+    assert got.metadata == {"k": "v"}
+    assert listed(store) == ["a"]
+
+
+def test_save_of_an_untracked_video_is_false_and_inserts_nothing(store: MemoryStore) -> None:
+    assert run(store.save_video(ORG, video("ghost"))) is False
+    assert run(store.get_video(ORG, "ghost")) is None
+    run(store.insert_video(ORG, video("a"), None))
+    run(store.delete_video(ORG, "a"))
+    assert run(store.save_video(ORG, video("a"))) is False
+    assert listed(store) == []
+
+
+def test_list_save_and_delete_are_per_organization(store: MemoryStore) -> None:
+    run(store.insert_video(ORG, video("a", T0), None))
+    run(store.insert_video(ORG, video("b", T0 + 1), None))
+    run(store.insert_video(OTHER_ORG, video("b", T0 - 1), None))
+    assert listed(store) == ["a", "b"]
+    assert listed(store, OTHER_ORG) == ["b"]
+    assert run(store.save_video(OTHER_ORG, video("a"))) is False
+    assert run(store.delete_video(OTHER_ORG, "a")) is False
+    assert run(store.delete_video(ORG, "b")) is True
+    assert listed(store) == ["a"]
+    assert listed(store, OTHER_ORG) == ["b"]
+    other = run(store.get_video(OTHER_ORG, "b"))
+    assert other is not None
+    assert other.added_at == T0 - 1
+
+
+# (op, organization, id, added_at offset): inserts, saves of fresh copies, deletes.
+operation = st.tuples(
+    st.sampled_from(["insert", "insert", "save", "delete"]),
+    st.sampled_from([ORG, OTHER_ORG]),
+    st.sampled_from([f"v{i}" for i in range(8)]),
+    st.integers(min_value=0, max_value=3),  # few distinct times: many ties
+)
+
+
+@settings(
+    max_examples=100,
+    derandomize=True,
+    database=None,
+    deadline=None,
+)
+@given(st.lists(operation, max_size=40))
+def test_list_always_matches_a_model(ops: list[tuple[str, str, str, int]]) -> None:
+    async def scenario() -> None:
+        store = MemoryStore()
+        model: dict[str, dict[str, VideoState]] = {ORG: {}, OTHER_ORG: {}}
+        for op, org, name, offset in ops:
+            videos = model[org]
+            if op == "insert":
+                _, new = await store.insert_video(org, video(name, T0 + offset), None)
+                assert new is (name not in videos)
+                videos.setdefault(name, video(name, T0 + offset))
+            elif op == "save":
+                if name in videos:
+                    copy = dataclasses.replace(videos[name], updated_at=T0 + 99)
+                    assert await store.save_video(org, copy) is True
+                    videos[name] = copy
+                else:
+                    assert await store.save_video(org, video(name, T0 + offset)) is False
+            else:
+                deleted = await store.delete_video(org, name)
+                assert deleted is (videos.pop(name, None) is not None)
+            for each in (ORG, OTHER_ORG):
+                expected = sorted(model[each].values(), key=lambda v: (v.added_at, v.id))
+                got = await store.list_videos(each)
+                assert ids(got) == ids(expected)
+                assert [v.added_at for v in got] == [v.added_at for v in expected]
+                for stored in got:
+                    assert await store.get_video(each, stored.id) is stored
+
+    run(scenario())
 
 
 # --- idempotency ---------------------------------------------------------------------
