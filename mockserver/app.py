@@ -7,17 +7,16 @@ compiled, the keys read, the content pools built, the docs page rendered.
 from __future__ import annotations
 
 import hashlib
+from types import SimpleNamespace
 from typing import Any
 
 import orjson
-from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount, Route
+from starlette.types import Receive, Scope, Send
 
-from mockserver import covers
 from mockserver.clock import Clock
 from mockserver.context import Services
 from mockserver.docs import render_docs
@@ -127,7 +126,7 @@ def _check_synthesizable(spec: Spec, synthesizer: Synthesizer) -> None:
 
 def create_app(
     settings: Settings | None = None, *, clock: Clock | None = None, store: Store | None = None
-) -> Starlette:
+) -> MockApp:
     """The ASGI application for ``settings`` (defaults: the bundled document and keys).
 
     ``clock`` and ``store`` replace the real clock and the memory store (tests, time
@@ -136,34 +135,40 @@ def create_app(
     return app_for(build_services(settings or Settings(), clock=clock, store=store))
 
 
-def app_for(services: Services) -> Starlette:
+class MockApp:
+    """The ASGI application: request ids, then CORS, then the pipeline.
+
+    Pure ASGI, without a router in front: the pipeline routes from the document itself,
+    so every request pays for routing once. ``state.services`` exposes what was built.
+    """
+
+    def __init__(self, services: Services) -> None:
+        settings = services.settings
+        self.state = SimpleNamespace(services=services)
+        pipeline = Pipeline(
+            services, HANDLERS, synthesized, EXPLAINERS, startup=lambda: preload(services)
+        )
+        methods = sorted({op.method for op in services.spec.operations.values()})
+        cors = CORSMiddleware(
+            pipeline,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=methods,
+            allow_headers=list(CORS_ALLOW_HEADERS),
+            expose_headers=list(CORS_EXPOSE_HEADERS),
+            max_age=600,
+        )
+        request_ids = RequestIdMiddleware(
+            cors, pattern=services.spec.limits.request_id_pattern, seed=settings.seed
+        )
+        self._app = ServerErrorMiddleware(request_ids, handler=_internal_error)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._app(scope, receive, send)
+
+
+def app_for(services: Services) -> MockApp:
     """The ASGI application around already-built services (tests reuse one build)."""
-    settings = services.settings
-    pipeline = Pipeline(
-        services, HANDLERS, synthesized, EXPLAINERS, startup=lambda: preload(services)
-    )
-    methods = sorted({op.method for op in services.spec.operations.values()})
-    app = Starlette(
-        routes=[Route(covers.ROUTE, covers.endpoint), Mount("", app=pipeline)],
-        middleware=[
-            Middleware(
-                RequestIdMiddleware,
-                pattern=services.spec.limits.request_id_pattern,
-                seed=settings.seed,
-            ),
-            Middleware(
-                CORSMiddleware,
-                allow_origins=list(settings.cors_origins),
-                allow_methods=methods,
-                allow_headers=list(CORS_ALLOW_HEADERS),
-                expose_headers=list(CORS_EXPOSE_HEADERS),
-                max_age=600,
-            ),
-        ],
-        exception_handlers={Exception: _internal_error},
-    )
-    app.state.services = services
-    return app
+    return MockApp(services)
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:

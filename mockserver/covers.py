@@ -9,13 +9,13 @@ from __future__ import annotations
 import hashlib
 import re
 
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.datastructures import Headers
+from starlette.types import Receive, Scope, Send
 
 from mockserver.problems import PROBLEM_JSON, Problem, problem_body
-from mockserver.responses import etag, matches
+from mockserver.responses import Outgoing, etag, matches
 
-ROUTE = "/_assets/covers/{platform}/{name}"
+PREFIX = "/_assets/covers/"
 _NAME = re.compile(r"[1-9][0-9]{0,18}\.svg")
 _LABELS = {"instagram": "Instagram", "tiktok": "TikTok"}
 
@@ -42,17 +42,20 @@ def render(platform: str, external_id: str) -> bytes:
     ).encode()
 
 
-async def endpoint(request: Request) -> Response:
-    platform = request.path_params["platform"]
-    name = request.path_params["name"]
-    if platform not in _LABELS or not _NAME.fullmatch(name):
-        problem = Problem(404, f"There is no cover image at {request.url.path}.")
-        body = problem_body(problem, request.url.path, request.state.request_id)
-        return Response(body, 404, media_type=PROBLEM_JSON)
+async def serve(scope: Scope, receive: Receive, send: Send) -> None:
+    """Answer ``GET {PREFIX}{platform}/{external_id}.svg``; anything else there is a 404."""
+    path: str = scope["path"]
+    platform, _, name = path.removeprefix(PREFIX).partition("/")
+    if platform not in _LABELS or not _NAME.fullmatch(name) or scope["method"] != "GET":
+        problem = Problem(404, f"There is no cover image at {path}.")
+        body = problem_body(problem, path, scope["state"]["request_id"])
+        await Outgoing(body, 404, media_type=PROBLEM_JSON)(scope, receive, send)
+        return
     body = render(platform, name.removesuffix(".svg"))
     tag = etag(body)
     headers = {"ETag": tag, "Cache-Control": "public, max-age=86400"}
-    if_none_match = request.headers.get("if-none-match")
+    if_none_match = Headers(scope=scope).get("if-none-match")
     if if_none_match and matches(if_none_match, tag):
-        return Response(status_code=304, headers=headers)
-    return Response(body, headers=headers, media_type="image/svg+xml")
+        await Outgoing(b"", 304, headers)(scope, receive, send)
+        return
+    await Outgoing(body, 200, headers, "image/svg+xml")(scope, receive, send)

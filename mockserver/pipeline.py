@@ -19,14 +19,14 @@ from typing import Any
 
 import orjson
 from starlette.requests import Request
-from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from mockserver import covers
 from mockserver.conformance import Conformance
 from mockserver.context import Call, Handler, Services
 from mockserver.negotiation import acceptable
 from mockserver.problems import PROBLEM_JSON, Problem, problem_body
-from mockserver.responses import JSON, Reply, etag, matches
+from mockserver.responses import JSON, Outgoing, Reply, etag, matches
 from mockserver.security import Security
 from mockserver.store import IdempotencyState, StoredResponse
 from mockserver.validation import Explainer, check_body, check_parameters, raise_if_any
@@ -72,8 +72,14 @@ class Pipeline:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
         if self._startup is not None:
             await self._start()
+        if scope["path"].startswith(covers.PREFIX):
+            await covers.serve(scope, receive, send)
+            return
         request = Request(scope, receive)
         request_id: str = scope["state"]["request_id"]
         extra: dict[str, str] = {}  # rate-limit headers, once the key is admitted
@@ -82,19 +88,20 @@ class Pipeline:
         except Problem as problem:
             response = self._problem(problem, request, request_id, extra)
         except Exception:
-            logger.exception("unhandled error in %s %s", request.method, request.url.path)
+            logger.exception("unhandled error in %s %s", request.method, scope["path"])
             internal = Problem(500, "An unexpected error occurred; see the server log.")
             response = self._problem(internal, request, request_id, extra)
         if self._conformance is not None:
             response = self._conform(request, response, request_id)
         await response(scope, receive, send)
 
-    def _conform(self, request: Request, response: Response, request_id: str) -> Response:
+    def _conform(self, request: Request, response: Outgoing, request_id: str) -> Outgoing:
         """With ``--validate-responses``: a response that breaks the document is a 500."""
         assert self._conformance is not None
-        headers = {**dict(response.headers), "x-request-id": request_id}
+        headers = {k.decode(): v.decode() for k, v in response.raw_headers()}
+        headers["x-request-id"] = request_id
         found = self._conformance.check(
-            request.method, request.url.path, response.status_code, headers, bytes(response.body)
+            request.method, request.scope["path"], response.status_code, headers, response.body
         )
         if not found:
             return response
@@ -102,15 +109,30 @@ class Pipeline:
         detail = "The mock's response broke its own document: " + "; ".join(found)
         return self._problem(Problem(500, detail), request, request_id, {})
 
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    await self._start()
+                except Exception as exc:
+                    logger.exception("start-up failed")
+                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
     async def _start(self) -> None:
         async with self._startup_lock:
             if self._startup is not None:  # another request may have finished it
                 await self._startup()
                 self._startup = None
 
-    async def _handle(self, request: Request, request_id: str, extra: dict[str, str]) -> Response:
+    async def _handle(self, request: Request, request_id: str, extra: dict[str, str]) -> Outgoing:
         services = self.services
-        path = request.url.path
+        path: str = request.scope["path"]
         found = services.spec.match(path)
         if found is None:
             raise Problem(404, f"There is no resource at {path}.")
@@ -142,8 +164,9 @@ class Pipeline:
 
         errors: list[Any] = []
         query: dict[str, list[str]] = {}
-        for name, value in request.query_params.multi_items():
-            query.setdefault(name, []).append(value)
+        if request.scope["query_string"]:
+            for name, value in request.query_params.multi_items():
+                query.setdefault(name, []).append(value)
         params = check_parameters(operation, path_params, query, headers, errors)
         if operation.body_schema is not None:
             if body is _MISSING:
@@ -174,17 +197,17 @@ class Pipeline:
         headers: dict[str, str],
         media_type: str,
         extra: dict[str, str],
-    ) -> Response:
+    ) -> Outgoing:
         headers = {**headers, **extra}
         if call.operation.method == "GET" and status == 200:
             tag = etag(content)
             headers["ETag"] = tag
             if_none_match = call.request.headers.get("if-none-match")
             if if_none_match and matches(if_none_match, tag):
-                return Response(status_code=304, headers=headers)
-        return Response(content, status_code=status, headers=headers, media_type=media_type)
+                return Outgoing(status_code=304, headers=headers)
+        return Outgoing(content, status_code=status, headers=headers, media_type=media_type)
 
-    async def _idempotent(self, call: Call, key: str, extra: dict[str, str]) -> Response:
+    async def _idempotent(self, call: Call, key: str, extra: dict[str, str]) -> Outgoing:
         """Run a create at most once per (organization, key) within the window."""
         store, clock = self.services.store, self.services.clock
         assert call.key is not None
@@ -193,7 +216,7 @@ class Pipeline:
             b"\0".join(
                 (
                     call.operation.method.encode(),
-                    call.request.url.path.encode(),
+                    call.request.scope["path"].encode(),
                     orjson.dumps(call.body, option=orjson.OPT_SORT_KEYS),
                 )
             ),
@@ -204,7 +227,7 @@ class Pipeline:
             assert outcome.response is not None
             stored = outcome.response
             headers = {**dict(stored.headers), "Idempotency-Replayed": "true", **extra}
-            return Response(stored.body, stored.status, headers=headers, media_type=JSON)
+            return Outgoing(stored.body, stored.status, headers=headers, media_type=JSON)
         if outcome.state is IdempotencyState.MISMATCH:
             raise Problem(
                 422,
@@ -249,10 +272,10 @@ class Pipeline:
 
     def _problem(
         self, problem: Problem, request: Request, request_id: str, extra: dict[str, str]
-    ) -> Response:
+    ) -> Outgoing:
         headers = {**extra, **(problem.headers or {})}
-        body = problem_body(problem, request.url.path, request_id)
-        return Response(body, problem.status, headers=headers, media_type=PROBLEM_JSON)
+        body = problem_body(problem, request.scope["path"], request_id)
+        return Outgoing(body, problem.status, headers=headers, media_type=PROBLEM_JSON)
 
 
 def _too_large(limit: int) -> Problem:

@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
+from starlette.types import Receive, Scope, Send
 
 JSON = "application/json"
+_NO_BODY = frozenset({204, 304})
 
 
 @dataclass(slots=True)
@@ -54,3 +56,41 @@ def matches(if_none_match: str, tag: str) -> bool:
         if candidate == tag:
             return True
     return False
+
+
+class Outgoing:
+    """A finished response, sent as two raw ASGI messages.
+
+    Starlette's ``Response`` does the same with more machinery (mutable header objects,
+    background tasks); this is the one type every mock response goes out as.
+    """
+
+    __slots__ = ("body", "headers", "media_type", "status_code")
+
+    def __init__(
+        self,
+        body: bytes = b"",
+        status_code: int = 200,
+        headers: dict[str, str] | None = None,
+        media_type: str | None = None,
+    ) -> None:
+        self.body = body
+        self.status_code = status_code
+        self.headers = headers or {}
+        self.media_type = media_type
+
+    def raw_headers(self) -> list[tuple[bytes, bytes]]:
+        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in self.headers.items()]
+        if self.status_code not in _NO_BODY:
+            if self.media_type is not None:
+                media = self.media_type
+                if media.startswith("text/") and "charset" not in media:
+                    media += "; charset=utf-8"
+                raw.append((b"content-type", media.encode("latin-1")))
+            raw.append((b"content-length", str(len(self.body)).encode("latin-1")))
+        return raw
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        start = {"type": "http.response.start", "status": self.status_code}
+        await send({**start, "headers": self.raw_headers()})
+        await send({"type": "http.response.body", "body": self.body})

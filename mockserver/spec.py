@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import yaml
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
+from jsonschema.exceptions import SchemaError, ValidationError
 from jsonschema.protocols import Validator
 from openapi_spec_validator import validate as validate_openapi
 from openapi_spec_validator.validation.exceptions import (
@@ -42,7 +43,7 @@ class Parameter:
     location: str  # "path" | "query" | "header"
     required: bool
     schema: Schema
-    validator: Validator
+    validator: CompiledSchema
 
     @property
     def default(self) -> Any:
@@ -69,7 +70,7 @@ class Operation:
     scope: str | None  # None: no key needed
     parameters: tuple[Parameter, ...]
     body_schema: Schema | None
-    body_validator: Validator | None
+    body_validator: CompiledSchema | None
     body_required: bool
     responses: Mapping[int, ResponseSpec]
     media_types: frozenset[str]  # every media type it can answer with
@@ -272,12 +273,36 @@ class _Dereferencer:
         return {key: self.schema(value, _stack) for key, value in node.items()}
 
 
-def _compile(schema: Schema, where: str) -> Validator:
+class CompiledSchema:
+    """One schema compiled twice: a Rust validator answers the common "valid" fast,
+    and Python's jsonschema, the reference, explains (or overrules) a "not valid"."""
+
+    __slots__ = ("_fast", "_full")
+
+    def __init__(self, schema: Schema) -> None:
+        self._full: Validator = Draft202012Validator(schema, format_checker=_FORMAT_CHECKER)
+        self._fast = jsonschema_rs.Draft202012Validator(dict(schema), validate_formats=True)
+
+    def errors(self, instance: Any) -> list[ValidationError]:
+        """Every violation of ``instance``; empty when valid."""
+        try:
+            if self._fast.is_valid(instance):
+                return []
+        except (ValueError, OverflowError):
+            pass  # beyond what the fast validator represents: ask the reference
+        # The two can differ at the edges (24.0 is an integer to JSON Schema, not to
+        # the fast one); the reference decides, so nothing valid is ever refused.
+        return list(self._full.iter_errors(instance))
+
+
+def _compile(schema: Schema, where: str) -> CompiledSchema:
     try:
         Draft202012Validator.check_schema(schema)
+        return CompiledSchema(schema)
     except SchemaError as exc:
         raise StartupError("openapi", f"{where}: invalid schema: {exc.message}") from None
-    return Draft202012Validator(schema, format_checker=_FORMAT_CHECKER)
+    except ValueError as exc:  # the fast validator refuses what the reference accepts
+        raise StartupError("openapi", f"{where}: unsupported schema: {exc}") from None
 
 
 def _scope(security: list[Mapping[str, list[str]]]) -> str | None:

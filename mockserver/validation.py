@@ -57,7 +57,7 @@ def check_parameters(
         if problem is not None:
             errors.append({"field": parameter.name, "message": problem})
             continue
-        found = [_message(e) for e in parameter.validator.iter_errors(value)]
+        found = [_message(e) for e in parameter.validator.errors(value)]
         if found:
             errors.append({"field": parameter.name, "message": "; ".join(found)})
         else:
@@ -78,7 +78,7 @@ def check_body(
     explainers = explainers or {}
     seen: set[tuple[str, str]] = set()
     explained: set[str] = set()
-    for error in validator.iter_errors(body):
+    for error in validator.errors(body):
         for field, message in _describe(error, body, explainers):
             # jsonschema reports some failures once per keyword or per missing property;
             # the client gets each (field, message) once, and one message per explained
