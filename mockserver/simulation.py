@@ -10,11 +10,14 @@ as easily as the present, and a fake clock makes every run repeat.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from mockserver.clock import rfc3339
 from mockserver.fixtures import Pin
@@ -25,6 +28,8 @@ HOUR = 3600.0
 # Content is derived per post; this many posts' content stays cached (LRU), so hot
 # videos cost a dict lookup while memory stays bounded however many are tracked.
 CONTENT_CACHE_SIZE = 8192
+# Rendered JSON per (video, version): a page of 50 is then 50 lookups, not 50 renders.
+RENDER_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +57,15 @@ class VideoState:
     scrape_interval_hours: int
     metadata: dict[str, str]
     schedule: tuple[Segment, ...]
+    version: int = 0  # a fresh next_version() on creation and every change
+
+
+_versions = itertools.count(1)
+
+
+def next_version() -> int:
+    """A number no other state of this process has had: keys the rendered-JSON cache."""
+    return next(_versions)
 
 
 def new_schedule(added_at: float, active: bool, interval_hours: int, delay: float) -> Segment:
@@ -120,6 +134,7 @@ class Simulator:
         self._base_url = base_url
         self._pins = pins or {}
         self._cache: OrderedDict[tuple[str, str, str | None], VideoContent] = OrderedDict()
+        self._rendered: OrderedDict[tuple[Any, ...], orjson.Fragment] = OrderedDict()
 
     def content(self, post: ResolvedPost) -> VideoContent:
         """The post's content, pinned fields applied; cached."""
@@ -147,6 +162,26 @@ class Simulator:
             return None
         content = self.content(state.post)
         return self._generator.metrics(state.post, content, last - state.created_at)
+
+    def render_json(self, state: VideoState, t: float) -> orjson.Fragment:
+        """:meth:`render`, as JSON bytes ready to embed, cached per version of the video.
+
+        What a video shows changes only with its stored fields (every change bumps
+        ``version``) or with a refresh, so those key the cache.
+        """
+        key = (
+            state.id,
+            state.version,
+            last_refresh(state.schedule, t),
+            first_refresh(state.schedule, t),
+        )
+        cached = self._rendered.get(key)
+        if cached is None:
+            cached = orjson.Fragment(orjson.dumps(self.render(state, t)))
+            self._rendered[key] = cached
+            if len(self._rendered) > RENDER_CACHE_SIZE:
+                self._rendered.popitem(last=False)
+        return cached
 
     def render(self, state: VideoState, t: float) -> dict[str, Any]:
         """The VideoResponse object of ``state`` as it is at ``t``, in document order."""

@@ -430,3 +430,24 @@ def test_preloaded_dataset_is_rich(client: MockClient) -> None:
 
 def test_empty_starts_with_nothing(empty: MockClient) -> None:
     assert empty.get("/v2/videos", headers=FULL).json()["data"] == []
+
+
+def test_retracked_video_shows_its_new_request_under_a_frozen_clock(empty: MockClient) -> None:
+    video = track(empty, "1", metadata={"first": "a"})
+    path = f"/v2/videos/{video['id']}"
+    assert empty.get(path, headers=FULL).json()["data"]["metadata"] == {"first": "a"}
+    assert empty.delete(path, headers=FULL).status_code == 204
+    again = track(empty, "1", metadata={"second": "b"}, is_active=False)
+    shown = empty.get(path, headers=FULL).json()["data"]
+    assert shown == again
+    assert shown["metadata"] == {"second": "b"}
+    assert shown["is_active"] is False
+
+
+def test_patch_under_a_frozen_clock_is_visible_at_once(empty: MockClient) -> None:
+    video = track(empty, "1", metadata={"v": "1"})
+    path = f"/v2/videos/{video['id']}"
+    empty.get(path, headers=FULL)
+    for value in ("2", "3"):
+        empty.patch(path, json={"metadata": {"v": value}}, headers=FULL)
+        assert empty.get(path, headers=FULL).json()["data"]["metadata"] == {"v": value}

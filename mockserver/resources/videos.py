@@ -17,7 +17,7 @@ from mockserver.identifiers import IdentifierError, ResolvedPost, resolve
 from mockserver.listing import ListQuery, paginate
 from mockserver.problems import Problem, validation_problem
 from mockserver.responses import Reply
-from mockserver.simulation import VideoState, new_schedule, reschedule
+from mockserver.simulation import VideoState, new_schedule, next_version, reschedule
 from mockserver.store import QuotaExceeded
 from mockserver.validation import Explainer
 
@@ -48,6 +48,7 @@ def new_video(
         scrape_interval_hours=interval,
         metadata=dict(request.get("metadata") or {}),
         schedule=(new_schedule(added_at, active, interval, first_refresh_delay),),
+        version=next_version(),
     )
 
 
@@ -86,7 +87,8 @@ async def track_video(call: Call) -> Reply:
 async def get_video(call: Call) -> Reply:
     """GET /videos/{video_id}: the organization's video, or 404 (never 403)."""
     video = await _find(call)
-    return Reply(200, {"data": call.services.simulator.render(video, call.services.clock.now())})
+    now = call.services.clock.now()
+    return Reply(200, {"data": call.services.simulator.render_json(video, now)})
 
 
 async def update_video(call: Call) -> Reply:
@@ -102,6 +104,7 @@ async def update_video(call: Call) -> Reply:
     if "metadata" in changes:
         video.metadata = dict(changes["metadata"])
     video.updated_at = now
+    video.version = next_version()
     if not await services.store.save_video(_organization(call).id, video):
         raise _not_found(video.id)  # untracked meanwhile
     return Reply(200, {"data": services.simulator.render(video, now)})
@@ -138,7 +141,7 @@ async def list_videos(call: Call) -> Reply:
     if page.total is not None:
         pagination["total_count"] = page.total
     body = {
-        "data": [services.simulator.render(v, as_of) for v in page.items],
+        "data": [services.simulator.render_json(v, as_of) for v in page.items],
         "pagination": pagination,
         "filters": query.echo(params.get("q")),
     }
