@@ -30,7 +30,7 @@ from mockserver.middleware.request_id import RequestIdMiddleware
 from mockserver.pipeline import Pipeline
 from mockserver.problems import PROBLEM_JSON, Problem, problem_body
 from mockserver.resources import EXPLAINERS, HANDLERS, synthesized
-from mockserver.resources.videos import new_video
+from mockserver.resources.videos import new_video, video_id
 from mockserver.settings import Settings, default_spec_path
 from mockserver.simulation import Simulator
 from mockserver.spec import Spec, load_spec
@@ -105,7 +105,8 @@ async def preload(services: Services) -> None:
             "metadata": seed.metadata,
         }
         added_at = services.started_at - seed.added_days_ago * DAY
-        video = new_video(organization.id, seed.post, request, added_at, 0.0)
+        identifier = video_id(organization.id, seed.post.platform, seed.post.external_id)
+        video = new_video(identifier, seed.post, request, added_at, 0.0)
         await services.store.insert_video(organization.id, video, None)
 
 

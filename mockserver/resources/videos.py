@@ -7,8 +7,10 @@ rendered from its state at the request's time (:mod:`mockserver.simulation`).
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,12 +25,18 @@ from mockserver.validation import Explainer
 
 
 def video_id(organization_id: str, platform: str, external_id: str) -> str:
-    """The deterministic id of a post tracked by an organization."""
-    return str(uuid.uuid5(uuid.UUID(organization_id), f"{platform}:{external_id}"))
+    """The deterministic id of a post tracked by an organization: a UUIDv5."""
+    digest = hashlib.sha1(_namespace(organization_id) + f"{platform}:{external_id}".encode())
+    return str(uuid.UUID(bytes=digest.digest()[:16], version=5))
+
+
+@lru_cache(maxsize=1024)
+def _namespace(organization_id: str) -> bytes:
+    return uuid.UUID(organization_id).bytes
 
 
 def new_video(
-    organization_id: str,
+    identifier: str,
     post: ResolvedPost,
     request: Mapping[str, Any],
     added_at: float,
@@ -38,7 +46,7 @@ def new_video(
     active = bool(request.get("is_active", True))
     interval = int(request.get("scrape_interval_hours", 24))
     return VideoState(
-        id=video_id(organization_id, post.platform, post.external_id),
+        id=identifier,
         post=post,
         # Publication can never follow tracking: ids of the future are clamped.
         created_at=min(post.created_at.timestamp(), added_at),
@@ -66,7 +74,7 @@ async def track_video(call: Call) -> Reply:
     existing = await services.store.get_video(organization.id, identifier)
     if existing is None:
         delay = services.settings.first_refresh_delay
-        video = new_video(organization.id, post, call.body, now, delay)
+        video = new_video(identifier, post, call.body, now, delay)
         try:
             existing, created = await services.store.insert_video(
                 organization.id, video, organization.video_quota

@@ -8,7 +8,6 @@ epoch) above bit 23. ``video`` builds the state the server stores, through the s
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from mockserver.generation import ContentGenerator
 from mockserver.identifiers import ResolvedPost, resolve
 from mockserver.resources.videos import new_video
+from mockserver.resources.videos import video_id as derived_id
 from mockserver.simulation import VideoState
 
 HOUR = 3600.0
@@ -80,11 +80,6 @@ def video(
     request: dict[str, Any] = {"is_active": active, "scrape_interval_hours": interval_hours}
     if metadata is not None:
         request["metadata"] = dict(metadata)
-    state = new_video(
-        organization_id,
-        post or tiktok_post(added_at - 30 * DAY),
-        request,
-        added_at,
-        delay,
-    )
-    return state if video_id is None else dataclasses.replace(state, id=video_id)
+    post = post or tiktok_post(added_at - 30 * DAY)
+    identifier = video_id or derived_id(organization_id, post.platform, post.external_id)
+    return new_video(identifier, post, request, added_at, delay)
