@@ -372,3 +372,17 @@ def test_main_out_of_range_freeze_time_exits_2(capsys: pytest.CaptureFixture[str
     args = ["serve", "--port", "x", "--freeze-time", "0001-01-01T00:00:00+01:00"]
     assert main(args) == 2
     assert "--freeze-time" in capsys.readouterr().err
+
+
+def test_bound_socket_says_tcp_so_asyncio_turns_nagle_off() -> None:
+    # asyncio sets TCP_NODELAY only on sockets whose proto is IPPROTO_TCP; without it
+    # every keep-alive response waited ~40 ms for the client's delayed ACK.
+    import socket
+
+    from mockserver.cli import _bind
+
+    sock = _bind(Settings(host="127.0.0.1", port=0))
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+    finally:
+        sock.close()
