@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +47,7 @@ class Call:
     services: Services
     operation: Operation
     request: Request
+    headers: Mapping[str, str]  # lower-case names
     request_id: str
     path_params: dict[str, str]
     params: dict[str, Any]

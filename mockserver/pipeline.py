@@ -144,7 +144,11 @@ class Pipeline:
                 f"{request.method} is not allowed on {path}; allowed: {item.allow}.",
                 headers={"Allow": item.allow},
             )
-        headers = request.headers
+        # One plain dict for the dozen look-ups below (Starlette's Headers scans its
+        # list per look-up); the first of repeated headers wins, as there.
+        headers = {
+            k.decode("latin-1"): v.decode("latin-1") for k, v in reversed(request.scope["headers"])
+        }
         if not acceptable(headers.get("accept"), operation.media_types):
             offered = ", ".join(sorted(operation.media_types))
             raise Problem(
@@ -159,7 +163,7 @@ class Pipeline:
         body = _MISSING
         raw_body = b""
         if operation.body_schema is not None:
-            raw_body = await self._read_body(request)
+            raw_body = await self._read_body(request, headers)
             body = _parse_body(raw_body, headers.get("content-type"))
 
         errors: list[Any] = []
@@ -177,7 +181,9 @@ class Pipeline:
                 check_body(operation, body, errors, self._explainers)
         raise_if_any(errors)
 
-        call = Call(services, operation, request, request_id, path_params, params, body, key)
+        call = Call(
+            services, operation, request, headers, request_id, path_params, params, body, key
+        )
         idempotency_key = params.get(_IDEMPOTENCY_HEADER)
         if key is not None and idempotency_key is not None:
             return await self._idempotent(call, idempotency_key, extra)
@@ -202,7 +208,7 @@ class Pipeline:
         if call.operation.method == "GET" and status == 200:
             tag = etag(content)
             headers["ETag"] = tag
-            if_none_match = call.request.headers.get("if-none-match")
+            if_none_match = call.headers.get("if-none-match")
             if if_none_match and matches(if_none_match, tag):
                 return Outgoing(status_code=304, headers=headers)
         return Outgoing(content, status_code=status, headers=headers, media_type=media_type)
@@ -257,8 +263,8 @@ class Pipeline:
             await store.release_idempotent(organization_id, key)
         return self._respond(call, status, content, headers, media_type, extra)
 
-    async def _read_body(self, request: Request) -> bytes:
-        declared = request.headers.get("content-length", "")
+    async def _read_body(self, request: Request, headers: Mapping[str, str]) -> bytes:
+        declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self._max_body:
             raise _too_large(self._max_body)
         chunks: list[bytes] = []
