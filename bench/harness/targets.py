@@ -1,0 +1,60 @@
+"""The targets of issue 4 and whether a run met them."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+
+from harness.report import Row, Verdict
+from harness.scenarios import SCENARIOS, Memory
+
+START_TARGET_S = 1.0
+IDLE_TARGET_MIB = 80.0
+GROWTH_100K_TARGET_MIB = 120.0
+
+
+def verdicts(rows: Sequence[Row], memory: Memory) -> list[Verdict]:
+    found: list[Verdict] = []
+    for row in rows:
+        scenario = SCENARIOS.get(row.scenario)
+        if row.server != "mock" or scenario is None or not scenario.target:
+            continue
+        measured = "not measured: " + row.note
+        if row.result is not None and row.ratio is not None:
+            measured = f"{row.ratio:.2f} of baseline, p99 {row.result.p99_ms:.1f} ms"
+        met = None if not row.verdict else row.verdict == "met"
+        found.append(Verdict(f"{row.scenario} req/s", scenario.target, measured, met))
+    if memory.starts_s:
+        median = statistics.median(memory.starts_s)
+        found.append(
+            Verdict(
+                "start-up (spawn to first /v2/health)",
+                f"<={START_TARGET_S:g} s",
+                f"median {median:.2f} s over {len(memory.starts_s)} starts "
+                f"(max {max(memory.starts_s):.2f})",
+                median <= START_TARGET_S,
+            )
+        )
+    if memory.idle_mib:
+        median = statistics.median(memory.idle_mib)
+        found.append(
+            Verdict(
+                "RSS idle",
+                f"<={IDLE_TARGET_MIB:g} MiB",
+                f"{median:.1f} MiB",
+                median <= IDLE_TARGET_MIB,
+            )
+        )
+    growth, how = memory.measured_100k_growth_mib, "measured"
+    if growth is None and memory.extrapolated_100k_mib is not None and memory.seed is not None:
+        growth = memory.extrapolated_100k_mib
+        how = f"linear from {memory.seed.count:,}; --memory-100k measures"
+    found.append(
+        Verdict(
+            "RSS growth, 100,000 videos",
+            f"<={GROWTH_100K_TARGET_MIB:g} MiB",
+            f"+{growth:.0f} MiB ({how})" if growth is not None else "(list_50 not run)",
+            None if growth is None else growth <= GROWTH_100K_TARGET_MIB,
+        )
+    )
+    return found

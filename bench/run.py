@@ -1,0 +1,298 @@
+"""Benchmark the mock against a bare Starlette baseline (and Prism), with wrk, on loopback.
+
+Run from the repository root::
+
+    .venv/bin/python bench/run.py [--duration 10] [--connections 32] [--scenarios ...]
+                                  [--no-prism] [--markdown] [--memory-100k] [--output FILE]
+
+One server at a time, each on a free 127.0.0.1 port and each started afresh per row: the
+baseline (``bench/baseline.py``), then the mock once per scenario, then Prism (static and
+``-d``) when node and npx are present. Every row is wrk ``--latency`` for a fixed time;
+the table gives throughput, latency, errors, peak RSS, start time, and each row's
+throughput as a share of the baseline's in the same run. bench/README.md explains it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from types import FrameType
+
+from harness import prism
+from harness.machine import load_average, machine_facts
+from harness.procs import Fleet, Server, StartError, free_port, sample_peak_rss, tree_rss_mib
+from harness.report import Row, markdown_table, plain_table, verdict_lines
+from harness.scenarios import (
+    AUTH_HEADER,
+    SCENARIOS,
+    UNKNOWN_VIDEO,
+    Load,
+    Memory,
+    NotApplicable,
+    prepare,
+)
+from harness.seed import seed_videos
+from harness.targets import verdicts
+from harness.wrk import WrkUnavailable, ensure_wrk, run_wrk
+
+ROOT = Path(__file__).resolve().parent.parent
+MOCK_START_TIMEOUT = 30.0  # generous: the target is 1 s, but a slow start is a result too
+
+
+def log(message: str) -> None:
+    """Progress goes to stderr, so stdout holds only the report."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def mock_command(port: int) -> list[str]:
+    """The venv's ``mockserver`` script, or ``python -m mockserver`` without one."""
+    script = Path(sys.executable).with_name("mockserver")
+    head = [str(script)] if script.exists() else [sys.executable, "-m", "mockserver"]
+    return [*head, "serve", "--port", str(port), "--rate-limit", "off", "--log-level", "warning"]
+
+
+class Bench:
+    """One run: the servers it starts, the rows it measures, the notes it collects."""
+
+    def __init__(self, args: argparse.Namespace, wrk: str, fleet: Fleet) -> None:
+        self.args = args
+        self.wrk = wrk
+        self.fleet = fleet
+        self.rows: list[Row] = []
+        self.memory = Memory()
+        self.baseline_rps: float | None = None
+        self.notes: list[str] = []
+        self.started = datetime.now(UTC)
+        self.machine = machine_facts(wrk)
+        self.load_before = load_average()
+        self.load_after = ""
+
+    def drive(self, server: Server, load: Load, row: Row) -> None:
+        """Load ``server`` with wrk and fill ``row`` with what was measured."""
+        with sample_peak_rss(server.pid) as peak:
+            result = run_wrk(
+                self.wrk,
+                server.url(load.path),
+                self.args.duration,
+                self.args.connections,
+                self.args.threads,
+                load.script,
+                load.script_args,
+                load.headers,
+            )
+        row.result, row.peak_rss_mib, row.start_s = result, peak[0], server.start_seconds
+        if self.baseline_rps:
+            row.ratio = result.requests_per_s / self.baseline_rps
+
+    def start(
+        self, name: str, command: Callable[[int], list[str]], health: str, timeout: float
+    ) -> Server:
+        port = free_port()
+        log(f"starting {name} on 127.0.0.1:{port}")
+        return self.fleet.start(name, command(port), port, health, timeout)
+
+    def run_baseline(self) -> None:
+        script = str(ROOT / "bench" / "baseline.py")
+        server = self.start(
+            "baseline", lambda port: [sys.executable, script, "--port", str(port)], "/", 30.0
+        )
+        row = Row("baseline", "GET / (constant JSON)")
+        try:
+            self.drive(server, Load("/"), row)
+        finally:
+            self.fleet.stop(server)
+        assert row.result is not None
+        self.baseline_rps, row.ratio = row.result.requests_per_s, 1.0
+        self.rows.append(row)
+
+    def run_mock(self, name: str) -> None:
+        scenario = SCENARIOS[name]
+        row = Row("mock", name, target=scenario.target)
+        try:
+            server = self.start(f"mock-{name}", mock_command, "/v2/health", MOCK_START_TIMEOUT)
+        except StartError as exc:
+            self.notes.append(f"mock for {name} did not start: {exc}")
+            row.note = "mock did not start"
+            self.rows.append(row)
+            return
+        self.memory.record_start(server)
+        try:
+            self.drive(server, prepare(name, server, self.args.seed_count, self.memory), row)
+        except NotApplicable as exc:
+            row.note = str(exc)
+        except Exception as exc:
+            # One broken scenario (wrk error, seeding failure) must not cost the others.
+            row.note = "failed, see notes"
+            self.notes.append(f"mock {name}: {type(exc).__name__}: {exc}")
+        finally:
+            row.start_s = server.start_seconds
+            self.fleet.stop(server)
+        row.verdict = judge(row, scenario.target_ratio, scenario.target_p99_ms)
+        self.rows.append(row)
+
+    def run_prism(self) -> None:
+        reason = prism.unavailable_reason() or prism.warm_cache(ROOT)
+        if reason:
+            self.notes.append(f"Prism skipped: {reason}")
+            return
+        wanted = [n for n in ("get_one", "unauthorized") if n in self.args.scenarios]
+        for dynamic in (False, True):
+            label = "prism -d" if dynamic else "prism"
+            document = ROOT / "openapi.yaml"
+            try:
+                server = self.start(
+                    label.replace(" ", ""),
+                    partial(prism.argv, dynamic=dynamic, document=document),
+                    prism.HEALTH_PATH,
+                    prism.START_TIMEOUT,
+                )
+            except StartError as exc:
+                self.notes.append(f"{label} skipped: {str(exc).splitlines()[0]}")
+                continue
+            try:
+                for name in wanted:
+                    # Prism accepts any id and checks only that a credential is present.
+                    path = f"{prism.PREFIX}/videos/{UNKNOWN_VIDEO}"
+                    headers = (AUTH_HEADER,) if name == "get_one" else ()
+                    row = Row(label, name)
+                    self.drive(server, Load(path, headers), row)
+                    self.rows.append(row)
+            except Exception as exc:
+                self.notes.append(f"{label} rows incomplete: {type(exc).__name__}: {exc}")
+            finally:
+                self.fleet.stop(server)
+
+    def run_memory_100k(self) -> None:
+        server = self.start("mock-memory", mock_command, "/v2/health", MOCK_START_TIMEOUT)
+        self.memory.record_start(server)
+        try:
+            log("seeding 100,000 videos (RSS every 10,000)")
+            result = seed_videos(server.url(), 100_000, lambda: tree_rss_mib(server.pid))
+        except Exception as exc:
+            self.notes.append(f"--memory-100k failed: {type(exc).__name__}: {exc}")
+            return
+        finally:
+            self.fleet.stop(server)
+        points = ", ".join(f"{n // 1000}k: {mib:.0f}" for n, mib in result.checkpoints if mib)
+        idle = server.idle_rss_mib or 0.0
+        last = result.checkpoints[-1][1] if result.checkpoints else None
+        self.memory.notes.append(
+            f"--memory-100k: idle {idle:.1f} MiB; RSS (MiB) after {points}; "
+            f"seeded in {result.seconds:.1f} s, statuses {dict(result.statuses)}"
+        )
+        if last is not None:
+            self.memory.measured_100k_growth_mib = last - idle
+
+
+def judge(row: Row, ratio: float | None, p99_ms: float | None) -> str:
+    if row.result is None or (ratio is None and p99_ms is None):
+        return ""
+    met = ratio is None or (row.ratio is not None and row.ratio >= ratio)
+    met = met and (p99_ms is None or row.result.p99_ms <= p99_ms)
+    return "met" if met else "MISSED"
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per row (default 10)")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (32)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
+    parser.add_argument(
+        "--scenarios",
+        nargs="+",
+        default=list(SCENARIOS),
+        metavar="NAME",
+        help="mock scenarios to run, in this order: " + ", ".join(SCENARIOS),
+    )
+    parser.add_argument("--no-prism", action="store_true", help="skip the Prism rows")
+    parser.add_argument("--markdown", action="store_true", help="also print Markdown tables")
+    parser.add_argument(
+        "--seed-count", type=int, default=10_000, help="videos tracked before list_50 (10000)"
+    )
+    parser.add_argument(
+        "--memory-100k", action="store_true", help="also seed 100,000 videos and report RSS"
+    )
+    parser.add_argument("--output", type=Path, help="also write the Markdown report here")
+    args = parser.parse_args(argv)
+    names = [n for item in args.scenarios for n in item.split(",") if n]
+    unknown = sorted(set(names) - set(SCENARIOS))
+    if unknown:
+        parser.error(
+            f"unknown scenario(s) {', '.join(unknown)}; choose from {', '.join(SCENARIOS)}"
+        )
+    # Always the canonical order, so runs with different selections stay comparable.
+    args.scenarios = [n for n in SCENARIOS if n in names]
+    if not 1 <= args.duration <= 600:
+        parser.error("--duration must be 1..600 seconds")
+    if min(args.connections, args.threads, args.seed_count) < 1:
+        parser.error("--connections, --threads and --seed-count must be at least 1")
+    return args
+
+
+def report(bench: Bench, markdown: bool) -> str:
+    args = bench.args
+    head = [
+        f"mockserver benchmark, {bench.started:%Y-%m-%d %H:%M} UTC",
+        f"machine: {bench.machine}",
+        f"load: wrk --latency, {args.threads} threads, {args.connections} connections, "
+        f"{args.duration} s per row, a fresh server per row, all on 127.0.0.1; "
+        f"1-min load average {bench.load_before} before, {bench.load_after} after",
+    ]
+    table = markdown_table(bench.rows) if markdown else plain_table(bench.rows)
+    memory_lines = bench.memory.describe()
+    checks = verdict_lines(verdicts(bench.rows, bench.memory), markdown)
+    notes = [f"- {n}" for n in bench.notes]
+    parts = ["\n".join(head), table, "memory:\n" + "\n".join(memory_lines), "targets:\n" + checks]
+    if notes:
+        parts.append("notes:\n" + "\n".join(notes))
+    return "\n\n".join(parts)
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    # SIGTERM unwinds like Ctrl-C, so the finally blocks stop every server.
+    raise KeyboardInterrupt
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        wrk = ensure_wrk()
+    except WrkUnavailable as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 2
+    try:
+        with Fleet(cwd=ROOT) as fleet:
+            bench = Bench(args, wrk, fleet)
+            bench.run_baseline()
+            for name in args.scenarios:
+                bench.run_mock(name)
+            if args.memory_100k:
+                bench.run_memory_100k()
+            if not args.no_prism:
+                bench.run_prism()
+    except KeyboardInterrupt:
+        print("bench: interrupted; every server it started is stopped", file=sys.stderr)
+        return 130
+    except (StartError, subprocess.SubprocessError, RuntimeError) as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 1
+    bench.load_after = load_average()
+    print(report(bench, markdown=False))
+    if args.markdown:
+        print("\n" + report(bench, markdown=True))
+    if args.output:
+        args.output.write_text(report(bench, markdown=True) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)  # relative paths (openapi.yaml for Prism) resolve from the repo root
+    raise SystemExit(main())
