@@ -451,3 +451,12 @@ def test_patch_under_a_frozen_clock_is_visible_at_once(empty: MockClient) -> Non
     for value in ("2", "3"):
         empty.patch(path, json={"metadata": {"v": value}}, headers=FULL)
         assert empty.get(path, headers=FULL).json()["data"]["metadata"] == {"v": value}
+
+
+def test_metrics_and_deltas_never_see_another_organization(empty: MockClient) -> None:
+    video = track(empty, FRESH)
+    for path, extra in (("/v2/videos/metrics", {}), ("/v2/videos/deltas", {"windows": [1]})):
+        response = empty.post(path, json={"video_ids": [video["id"]], **extra}, headers=OTHER)
+        assert response.status_code == 200
+        assert response.json()["data"] == {}
+        assert response.json()["meta"]["not_found"] == [video["id"]]
