@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx2 as httpx
 import pytest
 from starlette.testclient import TestClient
 
@@ -25,6 +24,7 @@ from mockserver.generation import ContentGenerator
 from mockserver.settings import Settings
 from mockserver.simulation import Simulator
 from mockserver.store import MemoryStore
+from tests.checks import conforms_to
 
 NOW = datetime(2026, 6, 14, 9, 30, tzinfo=UTC)
 
@@ -65,17 +65,7 @@ def make_client(
 ) -> Iterator[Callable[..., MockClient]]:
     clients: list[MockClient] = []
 
-    def check(response: httpx.Response) -> None:
-        response.read()
-        request = response.request
-        problems = conformance.check(
-            request.method,
-            request.url.path,
-            response.status_code,
-            response.headers,
-            response.content,
-        )
-        assert not problems, f"{request.method} {request.url} broke openapi.yaml: {problems}"
+    check = conforms_to(conformance)
 
     def make(**settings: Any) -> MockClient:
         clock = ManualClock(NOW)

@@ -17,6 +17,7 @@ import pytest
 from mockserver.conformance import Conformance
 from mockserver.settings import default_spec_path
 from mockserver.spec import load_spec
+from tests.checks import conforms_to
 
 SCRIPT = Path(sys.executable).with_name("mockserver")
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "mockserver"]
@@ -62,19 +63,7 @@ def test_serves_the_api_over_a_socket(server: tuple[subprocess.Popen[str], str])
     full = {"Authorization": "Bearer ca_test_full"}
     conformance = Conformance(load_spec(default_spec_path()))
 
-    def conforms(response: httpx.Response) -> None:
-        response.read()
-        request = response.request
-        problems = conformance.check(
-            request.method,
-            request.url.path,
-            response.status_code,
-            response.headers,
-            response.content,
-        )
-        assert not problems, problems
-
-    hooks = {"response": [conforms]}
+    hooks = {"response": [conforms_to(conformance)]}
     with httpx.Client(base_url=base, timeout=10, event_hooks=hooks) as client:
         assert client.get("/health").json()["status"] == "ok"
         created = client.post(

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
-import httpx
 import pytest
 from starlette.testclient import TestClient
 
@@ -25,6 +24,7 @@ from mockserver.context import Services
 from mockserver.generation import ContentGenerator
 from mockserver.settings import Settings
 from mockserver.store import MemoryStore
+from tests.checks import conforms_to
 from tests.unit.factories import DAY, HOUR, NOW, NOW_DT, find_post
 
 FULL = {"Authorization": "Bearer ca_test_full"}  # Acme, admin (fixtures/keys.yaml)
@@ -44,18 +44,7 @@ class Client:
         self.http = TestClient(app, raise_server_exceptions=True)
         conformance = Conformance(services.spec)
 
-        def check(response: httpx.Response) -> None:
-            response.read()
-            request = response.request
-            problems = conformance.check(
-                request.method,
-                request.url.path,
-                response.status_code,
-                response.headers,
-                response.content,
-            )
-            assert not problems, f"{request.method} {request.url} broke openapi.yaml: {problems}"
-
+        check = conforms_to(conformance)
         self.http.event_hooks["response"] = [check]
 
     def track(self, identifier: str, platform: str = "tiktok", **fields: Any) -> dict[str, Any]:
