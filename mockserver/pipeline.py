@@ -161,7 +161,6 @@ class Pipeline:
             extra.update(await self._security.admit(key, operation.scope, services.clock.now()))
 
         body = _MISSING
-        raw_body = b""
         if operation.body_schema is not None:
             raw_body = await self._read_body(request, headers)
             body = _parse_body(raw_body, headers.get("content-type"))
