@@ -10,6 +10,7 @@ import re
 import statistics
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -19,6 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mockserver import generation
 from mockserver.generation import ContentGenerator, Metrics, VideoContent, growth
 from mockserver.identifiers import ResolvedPost, encode_shortcode, resolve
 
@@ -333,3 +335,136 @@ def test_captions_and_media_types_vary_like_real_feeds(platform: str) -> None:
     assert sum(short[0] <= d <= short[1] for d in durations) / len(durations) > 0.7
     if platform == "tiktok":
         assert statistics.mean(len(c) for c in captions) < 120
+
+
+def test_hashtags_in_one_caption_are_distinct() -> None:
+    for platform in ("tiktok", "instagram"):
+        for post in sample_posts(platform, 500):
+            description = generator().content(post).description or ""
+            tags = [word for word in description.split() if word.startswith("#")]
+            assert len(tags) == len(set(tags)) <= 4, description
+
+
+# --- CDN URL shapes ---------------------------------------------------------------------
+
+
+def query(url: str) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+
+
+def available(platform: str, count: int) -> list[tuple[ResolvedPost, VideoContent]]:
+    pairs = [(post, generator().content(post)) for post in sample_posts(platform, count)]
+    return [(post, content) for post, content in pairs if not content.is_unavailable]
+
+
+def assert_expires_two_weeks_after(post: ResolvedPost, expires: int) -> None:
+    issued = post.created_at.timestamp()
+    assert issued + 14 * DAY <= expires < issued + 15 * DAY
+
+
+def test_tiktok_urls_look_like_tiktoks_cdn() -> None:
+    for post, content in available("tiktok", 300):
+        cover = content.cover_image_url_original or ""
+        assert re.fullmatch(r"/obj/tos-[a-z0-9-]+/[0-9a-f]{32}", urlsplit(cover).path), cover
+        params = query(cover)
+        assert list(params) == ["x-expires", "x-signature"]
+        # A percent-encoded base64 HMAC-SHA1, as TikTok signs its links.
+        assert re.fullmatch(r"[A-Za-z0-9+/]{27}=", params["x-signature"]), cover
+        assert_expires_two_weeks_after(post, int(params["x-expires"]))
+        if content.video_url_original is None:
+            assert content.media_type == "photo"
+            continue
+        video = content.video_url_original
+        assert re.fullmatch(r"/video/tos/maliva/[a-z0-9-]+/[0-9a-f]{32}/", urlsplit(video).path)
+        vparams = query(video)
+        assert vparams["expire"] == params["x-expires"]
+        assert 400 <= int(vparams["br"]) < 2200
+        assert int(vparams["bt"]) == int(vparams["br"]) // 2
+        assert re.fullmatch(r"[A-Za-z0-9_-]{32}", vparams["rc"])
+        assert re.fullmatch(r"[0-9a-f]{32}", vparams["signature"])
+
+
+def test_instagram_urls_look_like_instagrams_cdn() -> None:
+    names: list[str] = []
+    for post, content in available("instagram", 300):
+        urls = [content.cover_image_url_original, content.video_url_original]
+        assert (urls[1] is None) == (content.media_type != "VIDEO")
+        shown = [url for url in urls if url is not None]
+        hosts = {urlsplit(url).hostname for url in shown}
+        assert len(hosts) == 1  # cover and video come from one point of presence
+        for url, (path, extension) in zip(
+            shown, [("t51.29350-15", "jpg"), ("t50.2886-16", "mp4")], strict=False
+        ):
+            match = re.fullmatch(
+                rf"/v/{re.escape(path)}/([1-9]\d{{8}}_[1-9]\d{{15}}_[1-9]\d{{18}})_n\.{extension}",
+                urlsplit(url).path,
+            )
+            assert match, url
+            names.append(match[1])
+            params = query(url)
+            assert params["_nc_ht"] == urlsplit(url).hostname
+            assert 1 <= int(params["_nc_cat"]) <= 111
+            assert re.fullmatch(r"[A-Za-z0-9_-]{20}", params["_nc_ohc"])
+            assert re.fullmatch(r"00_[A-Za-z0-9_-]{40}", params["oh"])
+            assert re.fullmatch(r"[0-9A-F]{8}", params["oe"])
+            assert re.fullmatch(r"[0-9a-f]{6}", params["_nc_sid"])
+            assert_expires_two_weeks_after(post, int(params["oe"], 16))
+        if len(shown) == 2:
+            assert query(shown[0])["oh"] != query(shown[1])["oh"]
+    assert len(set(names)) > 0.99 * len(names)  # file names do not repeat across posts
+
+
+# --- the fast paths behind content() and metrics() -------------------------------------
+
+
+def test_record_builders_match_the_dataclass_constructors() -> None:
+    """The hot path sets slots directly; it must build exactly what the constructor does."""
+    assert len(generation._METRICS_SETTERS) == len(dataclasses.fields(Metrics)) == 8
+    values = list(range(8))
+    built = generation._metrics(*values)
+    assert type(built) is Metrics
+    assert built == Metrics(*values)
+    assert [getattr(built, name) for name in METRIC_FIELDS] == values
+
+    names = [field.name for field in dataclasses.fields(VideoContent)]
+    assert len(generation._CONTENT_SETTERS) == len(names) == 11
+    content_values: list[object] = [f"v{i}" for i in range(len(names))]
+    content = generation._video_content(*content_values)  # type: ignore[arg-type]
+    assert type(content) is VideoContent
+    assert content == VideoContent(*content_values)  # type: ignore[arg-type]
+    assert [getattr(content, name) for name in names] == content_values
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.view_count = 1  # type: ignore[misc]
+
+
+def test_normal_quantiles_follow_the_normal_distribution() -> None:
+    exact = statistics.NormalDist()
+    draws = sorted({(i * 2_654_435_761) % 2**32 for i in range(20_000)} | {0, 2**32 - 1})
+    values = [generation._normal(u) for u in draws]
+    assert values == sorted(values)  # monotonic, so views are too
+    for u, z in zip(draws, values, strict=True):
+        # Within 0.02 of z: views within 3% of an exact log-normal draw.
+        assert abs(z - exact.inv_cdf((u + 0.5) / 2**32)) < 0.02, u
+    # The outer cells stay exact, so the tail reaches a few viral posts in a million.
+    assert values[0] < -6
+    assert values[-1] > 6
+
+
+def test_draws_stay_within_the_digest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each post reads at most 47 of its 64 draws (the count documented in the module)."""
+    used: list[int] = []
+
+    class CountingArray(generation.array):  # type: ignore[misc, name-defined]
+        def __iter__(self) -> Iterator[int]:
+            for index, value in enumerate(super().__iter__()):
+                used.append(index + 1)
+                yield value
+
+    monkeypatch.setattr(generation, "array", CountingArray)
+    most = 0
+    for platform in ("tiktok", "instagram"):
+        for post in sample_posts(platform, 3000):
+            used.clear()
+            generator().content(post)
+            most = max(most, max(used))
+    assert 40 <= most <= 47 < generation._DRAW_COUNT
