@@ -164,8 +164,7 @@ def matcher(query: ListQuery, simulator: Simulator, at: float) -> Callable[[Vide
         if query.account_id is not None:
             return False  # no tracked accounts yet: no video has an account_id
         if query.q is not None:
-            rendered = simulator.render(video, at)
-            texts = (rendered["description"], rendered["account_username"])
+            texts = simulator.searchable(video, at)
             return any(t is not None and query.q in t.casefold() for t in texts)
         return True
 

@@ -163,6 +163,16 @@ class Simulator:
         content = self.content(state.post)
         return self._generator.metrics(state.post, content, last - state.created_at)
 
+    def searchable(self, state: VideoState, t: float) -> tuple[str | None, str | None]:
+        """(description, account_username) as :meth:`render` shows them at ``t``.
+
+        What the list's ``q`` filter matches, without rendering the whole record.
+        """
+        if last_refresh(state.schedule, t) is None:
+            return None, state.post.username
+        content = self.content(state.post)
+        return content.description, content.account_username
+
     def render_json(self, state: VideoState, t: float) -> orjson.Fragment:
         """:meth:`render`, as JSON bytes ready to embed, cached per version of the video.
 

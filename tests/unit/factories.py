@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from mockserver.generation import ContentGenerator
 from mockserver.identifiers import ResolvedPost, resolve
@@ -83,3 +86,14 @@ def video(
     post = post or tiktok_post(added_at - 30 * DAY)
     identifier = video_id or derived_id(organization_id, post.platform, post.external_id)
     return new_video(identifier, post, request, added_at, delay)
+
+
+def write_yaml(path: Path, content: dict[str, Any] | list[Any] | str | bytes) -> Path:
+    """Write ``content`` to ``path``: bytes and text as they are, anything else as YAML."""
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    else:
+        path.write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
+    return path

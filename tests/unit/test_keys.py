@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from mockserver.errors import StartupError
 from mockserver.keys import ApiKey, KeyRing, Organization, digest, load_keys
+from tests.unit.factories import write_yaml
 
 ACME_ID = "5d1f7a52-3c1e-4f0b-9a57-2f6c1e0b8a01"
 PERSONAS = {
@@ -42,14 +42,7 @@ def document(*keys: dict[str, Any], **top: Any) -> dict[str, Any]:
 
 
 def write(tmp_path: Path, content: dict[str, Any] | str | bytes) -> Path:
-    path = tmp_path / "keys.yaml"
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    elif isinstance(content, str):
-        path.write_text(content, encoding="utf-8")
-    else:
-        path.write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
-    return path
+    return write_yaml(tmp_path / "keys.yaml", content)
 
 
 def startup_error(path: Path) -> StartupError:

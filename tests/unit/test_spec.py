@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from openapi_spec_validator import validate as validate_openapi
 
 from mockserver.errors import StartupError
 from mockserver.settings import default_spec_path
 from mockserver.spec import HTTP_METHODS, Spec, _Dereferencer, load_spec
+from tests.unit.factories import write_yaml
 
 LIMITS = {
     "max_body_bytes": 1048576,
@@ -45,14 +45,7 @@ def path_params(*names: str) -> list[dict[str, Any]]:
 
 
 def write(tmp_path: Path, content: dict[str, Any] | list[Any] | str | bytes) -> Path:
-    path = tmp_path / "openapi.yaml"
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    elif isinstance(content, str):
-        path.write_text(content, encoding="utf-8")
-    else:
-        path.write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
-    return path
+    return write_yaml(tmp_path / "openapi.yaml", content)
 
 
 def startup_error(path: Path) -> StartupError:
