@@ -43,8 +43,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from binascii import a2b_base64, b2a_base64
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
@@ -198,11 +199,17 @@ X_IG_DIGITS_PAIR: Final = "^[0-9]+_[0-9]+$"
 
 @dataclass(frozen=True, slots=True)
 class _Form:
-    """One accepted form: its pattern and how a match becomes a ResolvedPost."""
+    """One accepted form: its pattern and how a match becomes a ResolvedPost.
+
+    ``exclusions`` are those of the platform's exclusions that a string matching
+    ``pattern`` can hit at all; :func:`resolve` checks only these (the others cannot
+    match such a string, see where the forms are listed).
+    """
 
     pattern: str
     regex: re.Pattern[str]
     build: Callable[[re.Match[str]], ResolvedPost]
+    exclusions: tuple[_Exclusion, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,8 +232,12 @@ class _Exclusion:
         return {"allOf": [{"pattern": self.pattern}, {"not": {"pattern": self.unless}}]}
 
 
-def _form(pattern: str, build: Callable[[re.Match[str]], ResolvedPost]) -> _Form:
-    return _Form(pattern, re.compile(pattern), build)
+def _form(
+    pattern: str,
+    build: Callable[[re.Match[str]], ResolvedPost],
+    exclusions: tuple[_Exclusion, ...],
+) -> _Form:
+    return _Form(pattern, re.compile(pattern), build, exclusions)
 
 
 def _exclusion(pattern: str, unless: str | None = None) -> _Exclusion:
@@ -244,13 +255,32 @@ def encode_shortcode(pk: int) -> str:
     """
     if pk < 0:
         raise ValueError(f"a media pk is not negative, got {pk}")
-    if pk == 0:
-        return "A"
+    if pk < _B64_LIMIT:
+        # The shortcode alphabet is base64url's, in the same order, so 9 big-endian
+        # bytes encode to the 12-digit code with leading zeros ("A") to strip: a C call
+        # instead of a Python loop per character (this runs on every new Instagram post).
+        code = b2a_base64(pk.to_bytes(9, "big"), newline=False).translate(_URLSAFE)
+        return code.decode("ascii").lstrip("A") or "A"
     chars: list[str] = []
     while pk:
         chars.append(_ALPHABET[pk & 63])
         pk >>= 6
     return "".join(reversed(chars))
+
+
+_B64_LIMIT: Final = 1 << 72  # what 9 bytes hold
+_URLSAFE: Final = bytes.maketrans(b"+/", b"-_")
+_STANDARD: Final = bytes.maketrans(b"-_", b"+/")
+
+
+def _pk_of(code: str) -> int:
+    """:func:`decode_shortcode` of a public code (1 to 11 characters) a pattern accepted.
+
+    The pattern guarantees the alphabet, so this decodes in C, as base64 with leading
+    zeros ("A") up to a whole number of 4-character groups.
+    """
+    padded = ("A" * (-len(code) % 4) + code).encode("ascii").translate(_STANDARD)
+    return int.from_bytes(a2b_base64(padded), "big")
 
 
 def decode_shortcode(code: str) -> int:
@@ -277,11 +307,13 @@ def decode_shortcode(code: str) -> int:
 
 def _instagram_time(pk: int) -> datetime:
     # Integer milliseconds: a float timestamp would round the last digit of some pks.
-    return _UNIX_EPOCH + timedelta(milliseconds=(pk >> 23) + _IG_EPOCH_MS)
+    # timedelta's positional (days, seconds, microseconds) skips its keyword arithmetic.
+    seconds, millis = divmod((pk >> 23) + _IG_EPOCH_MS, 1000)
+    return _UNIX_EPOCH + timedelta(0, seconds, millis * 1000)
 
 
 def _tiktok_time(item_id: int) -> datetime:
-    return _UNIX_EPOCH + timedelta(seconds=item_id >> 32)
+    return _UNIX_EPOCH + timedelta(0, item_id >> 32)
 
 
 def _digest(kind: str, code: str) -> int:
@@ -305,46 +337,124 @@ def _fake_tiktok_id(short_code: str) -> int:
     return (seconds << 32) | (h & 0xFFFFFFFF)
 
 
+# A frozen dataclass's __init__ stores each field through object.__setattr__, which
+# looks the name up again every time; calling the slots' own setters builds the same
+# frozen object in about half the time, and every POST /videos builds one.
+_new = object.__new__
+_POST_SETTERS: Final = tuple(getattr(ResolvedPost, f.name).__set__ for f in fields(ResolvedPost))
+
+
+def _post(
+    platform: str,
+    external_id: str,
+    shortcode: str | None,
+    username: str | None,
+    created_at: datetime,
+    form: str,
+) -> ResolvedPost:
+    """``ResolvedPost(...)``, arguments in field order (a test keeps the two in step)."""
+    post = _new(ResolvedPost)
+    s0, s1, s2, s3, s4, s5 = _POST_SETTERS
+    s0(post, platform)
+    s1(post, external_id)
+    s2(post, shortcode)
+    s3(post, username)
+    s4(post, created_at)
+    s5(post, form)
+    return post
+
+
 def _instagram_post(pk: int, username: str | None, form: str) -> ResolvedPost:
-    return ResolvedPost(
-        INSTAGRAM, str(pk), encode_shortcode(pk), username, _instagram_time(pk), form
-    )
+    return _post(INSTAGRAM, str(pk), encode_shortcode(pk), username, _instagram_time(pk), form)
+
+
+def _instagram_code_post(code: str, username: str | None, form: str) -> ResolvedPost:
+    """The post of a shortcode a form pattern accepted.
+
+    Its pk is in 1..2**63-1 (the pattern says so), so the canonical code is the public
+    part without its leading zeros ("A"): no need to encode the pk again.
+    """
+    if len(code) > _PRIVATE_SUFFIX:
+        code = code[:-_PRIVATE_SUFFIX]
+    pk = _pk_of(code)
+    return _post(INSTAGRAM, str(pk), code.lstrip("A"), username, _instagram_time(pk), form)
 
 
 def _tiktok_post(item_id: int, username: str | None, form: str) -> ResolvedPost:
-    return ResolvedPost(TIKTOK, str(item_id), None, username, _tiktok_time(item_id), form)
+    return _post(TIKTOK, str(item_id), None, username, _tiktok_time(item_id), form)
 
 
 # --- The forms, in the order they are tried -------------------------------------------------
 
+# Which exclusions each form's matches can hit: every form is checked against fewer
+# (each search costs about as much as a form's own match). The exclusions skipped for a
+# form cannot match any string of it:
+# * the Instagram URL exclusions all start with the Instagram origin, which has a "." that
+#   the bare forms (digits, "_", shortcode characters) never contain;
+# * "^[0-9]+$" and "^[0-9]+_[0-9]+$" admit only digits and "_" (and a final newline);
+#   a URL always has a "."; a numeric or pk_owner match satisfies the exclusion's own
+#   "unless"; only a shortcode can be all digits (a leading zero, say) or digits_digits.
+# * whitespace can end any form (Python's "$" also matches before a final newline).
+# tests/unit/test_identifier_forms.py checks this against strings drawn from each pattern.
+_X_WHITESPACE: Final = _exclusion(X_WHITESPACE)
+_X_IG_RESERVED_USER: Final = _exclusion(X_IG_RESERVED_USER)
+_X_IG_REELS_AUDIO: Final = _exclusion(X_IG_REELS_AUDIO)
+_X_IG_SHARE_NO_CODE: Final = _exclusion(X_IG_SHARE_NO_CODE)
+_X_IG_DIGITS: Final = _exclusion(X_IG_DIGITS, unless=P_IG_NUMERIC)
+_X_IG_DIGITS_PAIR: Final = _exclusion(X_IG_DIGITS_PAIR, unless=P_IG_PK_OWNER)
+_IG_BARE_X: Final = (_X_WHITESPACE,)
+_IG_CODE_X: Final = (_X_WHITESPACE, _X_IG_DIGITS, _X_IG_DIGITS_PAIR)
+_IG_URL_X: Final = (_X_WHITESPACE, _X_IG_RESERVED_USER, _X_IG_REELS_AUDIO, _X_IG_SHARE_NO_CODE)
+
 _INSTAGRAM_FORMS: Final = (
-    _form(P_IG_NUMERIC, lambda m: _instagram_post(int(m[1]), None, "numeric_id")),
-    _form(P_IG_PK_OWNER, lambda m: _instagram_post(int(m[1]), None, "pk_owner")),
-    _form(P_IG_SHORTCODE, lambda m: _instagram_post(decode_shortcode(m[1]), None, "shortcode")),
-    _form(P_IG_SHARE, lambda m: _instagram_post(_fake_instagram_pk(m[1]), None, "share_link")),
-    _form(P_IG_URL, lambda m: _instagram_post(decode_shortcode(m[2]), m[1], "url")),
+    _form(P_IG_NUMERIC, lambda m: _instagram_post(int(m[1]), None, "numeric_id"), _IG_BARE_X),
+    _form(P_IG_PK_OWNER, lambda m: _instagram_post(int(m[1]), None, "pk_owner"), _IG_BARE_X),
+    _form(P_IG_SHORTCODE, lambda m: _instagram_code_post(m[1], None, "shortcode"), _IG_CODE_X),
+    _form(
+        P_IG_SHARE,
+        lambda m: _instagram_post(_fake_instagram_pk(m[1]), None, "share_link"),
+        _IG_URL_X,
+    ),
+    _form(P_IG_URL, lambda m: _instagram_code_post(m[2], m[1], "url"), _IG_URL_X),
 )
+# The schema's "not": all of them, in this order.
 _INSTAGRAM_EXCLUSIONS: Final = (
-    _exclusion(X_WHITESPACE),
-    _exclusion(X_IG_RESERVED_USER),
-    _exclusion(X_IG_REELS_AUDIO),
-    _exclusion(X_IG_SHARE_NO_CODE),
-    _exclusion(X_IG_DIGITS, unless=P_IG_NUMERIC),
-    _exclusion(X_IG_DIGITS_PAIR, unless=P_IG_PK_OWNER),
+    _X_WHITESPACE,
+    _X_IG_RESERVED_USER,
+    _X_IG_REELS_AUDIO,
+    _X_IG_SHARE_NO_CODE,
+    _X_IG_DIGITS,
+    _X_IG_DIGITS_PAIR,
 )
+_TT_X: Final = (_X_WHITESPACE,)
 _TIKTOK_FORMS: Final = (
-    _form(P_TT_NUMERIC, lambda m: _tiktok_post(int(m[1]), None, "numeric_id")),
-    _form(P_TT_VIDEO, lambda m: _tiktok_post(int(m[2]), m[1], "url")),
-    _form(P_TT_PHOTO, lambda m: _tiktok_post(int(m[2]), m[1] or None, "url")),
-    _form(P_TT_EMBED, lambda m: _tiktok_post(int(m[1]), None, "url")),
-    _form(P_TT_V_HTML, lambda m: _tiktok_post(int(m[1]), None, "url")),
-    _form(P_TT_SHORT, lambda m: _tiktok_post(_fake_tiktok_id(m[1]), None, "short_link")),
+    _form(P_TT_NUMERIC, lambda m: _tiktok_post(int(m[1]), None, "numeric_id"), _TT_X),
+    _form(P_TT_VIDEO, lambda m: _tiktok_post(int(m[2]), m[1], "url"), _TT_X),
+    _form(P_TT_PHOTO, lambda m: _tiktok_post(int(m[2]), m[1] or None, "url"), _TT_X),
+    _form(P_TT_EMBED, lambda m: _tiktok_post(int(m[1]), None, "url"), _TT_X),
+    _form(P_TT_V_HTML, lambda m: _tiktok_post(int(m[1]), None, "url"), _TT_X),
+    _form(P_TT_SHORT, lambda m: _tiktok_post(_fake_tiktok_id(m[1]), None, "short_link"), _TT_X),
 )
-_TIKTOK_EXCLUSIONS: Final = (_exclusion(X_WHITESPACE),)
+_TIKTOK_EXCLUSIONS: Final = _TT_X
 
 _TABLES: Final = {
     INSTAGRAM: (_INSTAGRAM_FORMS, _INSTAGRAM_EXCLUSIONS),
     TIKTOK: (_TIKTOK_FORMS, _TIKTOK_EXCLUSIONS),
+}
+
+
+def _split_by_dot(forms: tuple[_Form, ...]) -> tuple[tuple[_Form, ...], tuple[_Form, ...]]:
+    """(forms without a ".", forms with one): every URL form's host has a dot, no bare
+    form admits one, so a string can match only the forms of its side, and trying that
+    side in order finds the same first match (a failed match of a URL against the
+    shortcode pattern alone cost more than a microsecond)."""
+    bare = tuple(form for form in forms if not form.pattern.startswith(_SCHEME, 1))
+    return bare, tuple(form for form in forms if form not in bare)
+
+
+_FORMS_BY_DOT: Final = {
+    INSTAGRAM: _split_by_dot(_INSTAGRAM_FORMS),
+    TIKTOK: _split_by_dot(_TIKTOK_FORMS),
 }
 
 
@@ -369,17 +479,19 @@ def resolve(platform: str, identifier: str) -> ResolvedPost:
 
     Accepts exactly the strings valid under :func:`identifier_schema` for the platform.
     """
-    table = _TABLES.get(platform)
+    table = _FORMS_BY_DOT.get(platform)
     if table is None:
         raise IdentifierError(f"unknown platform {platform!r}; expected 'instagram' or 'tiktok'")
     if not isinstance(identifier, str):
         raise IdentifierError(f"the identifier must be a string, got {type(identifier).__name__}")
-    forms, exclusions = table
     if 0 < len(identifier) <= MAX_LENGTH:
-        for form in forms:
+        for form in table["." in identifier]:
             match = form.regex.match(identifier)
             if match is not None:
-                if not any(exclusion.hits(identifier) for exclusion in exclusions):
+                for exclusion in form.exclusions:
+                    if exclusion.hits(identifier):
+                        break
+                else:
                     return form.build(match)
                 break
     raise IdentifierError(_diagnose(platform, identifier))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -80,17 +81,36 @@ class Outgoing:
         self.media_type = media_type
 
     def raw_headers(self) -> list[tuple[bytes, bytes]]:
-        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in self.headers.items()]
+        names = _NAMES
+        raw = []
+        for name, value in self.headers.items():
+            encoded = names.get(name)
+            if encoded is None:
+                encoded = name.lower().encode("latin-1")
+                if len(names) < _NAMES_KEPT:
+                    names[name] = encoded
+            raw.append((encoded, value.encode("latin-1")))
         if self.status_code not in _NO_BODY:
             if self.media_type is not None:
-                media = self.media_type
-                if media.startswith("text/") and "charset" not in media:
-                    media += "; charset=utf-8"
-                raw.append((b"content-type", media.encode("latin-1")))
+                raw.append((b"content-type", _content_type(self.media_type)))
             raw.append((b"content-length", str(len(self.body)).encode("latin-1")))
         return raw
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        start = {"type": "http.response.start", "status": self.status_code}
-        await send({**start, "headers": self.raw_headers()})
+        headers = self.raw_headers()
+        await send({"type": "http.response.start", "status": self.status_code, "headers": headers})
         await send({"type": "http.response.body", "body": self.body})
+
+
+# Header names are a handful of constants ("Location", "ETag", the rate-limit trio...):
+# their lower-case bytes are kept, not encoded again per response. Bounded all the same.
+_NAMES: dict[str, bytes] = {}
+_NAMES_KEPT = 256
+
+
+@lru_cache(maxsize=64)
+def _content_type(media_type: str) -> bytes:
+    """The Content-Type value of ``media_type``: text gets its charset."""
+    if media_type.startswith("text/") and "charset" not in media_type:
+        media_type += "; charset=utf-8"
+    return media_type.encode("latin-1")

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import random
 import re
-import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _HEADER = b"x-request-id"
+# What uuid.UUID(version=4) does to an int: RFC 4122 variant (10xx), version 4 (0100).
+_CLEAR_V4 = ~((0xC000 << 48) | (0xF000 << 64))
+_SET_V4 = (0x8000 << 48) | (4 << 76)
 
 
 class RequestIdMiddleware:
@@ -25,7 +27,12 @@ class RequestIdMiddleware:
         self._random = random.Random(f"request-id:{seed}")
 
     def _new_id(self) -> str:
-        return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
+        """``str(uuid.UUID(int=bits, version=4))``, without building the UUID object.
+
+        Same bits, same text (a test holds the two together), in a third of the time.
+        """
+        digits = "%032x" % (self._random.getrandbits(128) & _CLEAR_V4 | _SET_V4)
+        return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

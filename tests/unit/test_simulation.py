@@ -135,6 +135,31 @@ def test_first_refresh_delay(t: float, last: float | None) -> None:
     assert hours(first_refresh(plan, at(t))) == (None if last is None else 2)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    start=st.floats(-1e10, 1e10),
+    delay=st.one_of(st.none(), st.floats(0, 1e8)),
+    interval_hours=st.integers(1, 720),
+    t=st.floats(-1e10, 1e10),
+)
+def test_one_segment_shortcut_agrees_with_the_general_loop(
+    start: float, delay: float | None, interval_hours: int, t: float
+) -> None:
+    # A later segment that starts after t changes nothing, but takes the general path.
+    anchor = None if delay is None else start + delay
+    segment = Segment(start, anchor, interval_hours * HOUR)
+    later = Segment(max(t, start) + 1e6, None, HOUR)
+    assert last_refresh((segment,), t) == last_refresh((segment, later), t)
+
+
+def test_new_schedule_builds_the_frozen_segment() -> None:
+    built = new_schedule(T0, True, 6, 90.0)
+    assert built == Segment(T0, T0 + 90.0, 6 * HOUR)
+    assert type(built) is Segment
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.start = 0.0  # type: ignore[misc]
+
+
 @pytest.mark.parametrize("t", [-5, 0, 1, 24, 10_000])
 def test_inactive_is_never_refreshed(t: float) -> None:
     plan = (new_schedule(T0, False, 24, 0.0),)
