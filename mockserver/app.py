@@ -6,13 +6,13 @@ compiled, the keys read, the content pools built, the docs page rendered.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import orjson
-from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -20,21 +20,25 @@ from starlette.types import Receive, Scope, Send
 
 from mockserver.clock import Clock
 from mockserver.context import Services
+from mockserver.control import ControlPlane
 from mockserver.docs import render_docs
 from mockserver.errors import StartupError
 from mockserver.fixtures import EMPTY_DATASET, load_dataset
 from mockserver.generation import ContentGenerator
 from mockserver.keys import load_keys
 from mockserver.listing import Cursors
+from mockserver.middleware.cors import CORS
 from mockserver.middleware.request_id import RequestIdMiddleware
 from mockserver.pipeline import Pipeline
+from mockserver.prefer import Steering
 from mockserver.problems import PROBLEM_JSON, Problem, problem_body
 from mockserver.resources import EXPLAINERS, HANDLERS, synthesized
 from mockserver.resources.videos import new_video, video_id
+from mockserver.sessions import Sessions, conventions
 from mockserver.settings import Settings, default_spec_path
 from mockserver.simulation import Simulator
 from mockserver.spec import Spec, load_spec
-from mockserver.store import MemoryStore, Store
+from mockserver.store import Backend, MemoryBackend, SessionControl, Store
 from mockserver.synth import SynthesisError, Synthesizer
 
 DAY = 86_400.0
@@ -47,6 +51,7 @@ CORS_ALLOW_HEADERS = (
     "If-None-Match",
     "Prefer",
     "X-Request-ID",
+    "X-Mock-Session",
 )
 CORS_EXPOSE_HEADERS = (
     "X-Request-ID",
@@ -58,11 +63,12 @@ CORS_EXPOSE_HEADERS = (
     "ETag",
     "Link",
     "Idempotency-Replayed",
+    "Preference-Applied",
 )
 
 
 def build_services(
-    settings: Settings, *, clock: Clock | None = None, store: Store | None = None
+    settings: Settings, *, clock: Clock | None = None, backend: Backend | None = None
 ) -> Services:
     """Load and compile everything the server needs; StartupError on any problem."""
     # The bundled document is validated by the test suite; another one at start.
@@ -74,11 +80,15 @@ def build_services(
     clock = clock or Clock(settings.frozen_time, settings.time_scale)
     generator = ContentGenerator(settings.seed)
     base = settings.base_url + spec.base_path
+    mock = conventions(spec.document)
+    backend = backend or store_backend(settings)
     return Services(
         settings=settings,
         spec=spec,
         keyring=keyring,
-        store=store or MemoryStore(),
+        sessions=Sessions(backend, mock),
+        mock=mock,
+        steering=Steering(spec, synthesizer, mock.max_delay_ms),
         clock=clock,
         generator=generator,
         simulator=Simulator(generator, settings.base_url, dataset.pins),
@@ -95,8 +105,29 @@ def build_services(
     )
 
 
-async def preload(services: Services) -> None:
-    """Track the dataset's videos, each placed ``added_days_ago`` before the start."""
+def with_backend(services: Services, backend: Backend) -> Services:
+    """The same build on other state: tests and the pytest plugin reuse one build."""
+    return dataclasses.replace(services, sessions=Sessions(backend, services.mock))
+
+
+def memory_backend(settings: Settings) -> MemoryBackend:
+    """The default backend: sessions in this process, starting with the run's faults."""
+    return MemoryBackend(SessionControl(faults=settings.faults), settings.max_sessions)
+
+
+def store_backend(settings: Settings) -> Backend:
+    """The backend ``settings.store`` names: memory, or a Redis every replica shares."""
+    if settings.store == "memory":
+        return memory_backend(settings)
+    from mockserver.store.redis import RedisBackend  # the redis package, only when chosen
+
+    control = SessionControl(faults=settings.faults)
+    return RedisBackend(settings.store, settings.store_prefix, control, settings.max_sessions)
+
+
+async def preload(services: Services, store: Store) -> None:
+    """Track the dataset's videos in a session's store, each placed ``added_days_ago``
+    before the server's start."""
     for seed in services.dataset.videos:
         organization = services.keyring.organizations[seed.organization]
         request = {
@@ -107,7 +138,9 @@ async def preload(services: Services) -> None:
         added_at = services.started_at - seed.added_days_ago * DAY
         identifier = video_id(organization.id, seed.post.platform, seed.post.external_id)
         video = new_video(identifier, seed.post, request, added_at, 0.0)
-        await services.store.insert_video(organization.id, video, None)
+        await store.insert_video(organization.id, video, None)
+    # Other replicas waiting on this session's claim go on now.
+    await store.finish_preload()
 
 
 def _is_bundled(path: Path) -> bool:
@@ -136,14 +169,14 @@ def _check_synthesizable(spec: Spec, synthesizer: Synthesizer) -> None:
 
 
 def create_app(
-    settings: Settings | None = None, *, clock: Clock | None = None, store: Store | None = None
+    settings: Settings | None = None, *, clock: Clock | None = None, backend: Backend | None = None
 ) -> MockApp:
     """The ASGI application for ``settings`` (defaults: the bundled document and keys).
 
-    ``clock`` and ``store`` replace the real clock and the memory store (tests, time
-    control, shared backends).
+    ``clock`` and ``backend`` replace the real clock and the in-memory sessions (tests,
+    time control, shared backends).
     """
-    return app_for(build_services(settings or Settings(), clock=clock, store=store))
+    return app_for(build_services(settings or Settings(), clock=clock, backend=backend))
 
 
 class MockApp:
@@ -157,10 +190,16 @@ class MockApp:
         settings = services.settings
         self.state = SimpleNamespace(services=services)
         pipeline = Pipeline(
-            services, HANDLERS, synthesized, EXPLAINERS, startup=lambda: preload(services)
+            services,
+            HANDLERS,
+            synthesized,
+            EXPLAINERS,
+            preload=lambda store: preload(services, store),
+            control=ControlPlane(services),
+            startup=services.sessions.backend.ping,
         )
         methods = sorted({op.method for op in services.spec.operations.values()})
-        cors = CORSMiddleware(
+        cors = CORS(
             pipeline,
             allow_origins=list(settings.cors_origins),
             allow_methods=methods,
@@ -174,6 +213,11 @@ class MockApp:
         self._app = ServerErrorMiddleware(request_ids, handler=_internal_error)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            # uvicorn's send is a method of its per-request cycle, which holds the
+            # connection's transport: a dropped-connection fault aborts it.
+            transport = getattr(getattr(send, "__self__", None), "transport", None)
+            scope.setdefault("state", {})["transport"] = transport
         await self._app(scope, receive, send)
 
 

@@ -7,17 +7,22 @@ document or keys file, or a busy port is one clear message on stderr and exit co
 from __future__ import annotations
 
 import argparse
+import asyncio
+import base64
 import dataclasses
 import os
+import pickle
 import re
 import socket
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mockserver.clock import parse_rfc3339
 from mockserver.errors import StartupError
+from mockserver.faults import parse_errors, parse_latency, parse_rate
 from mockserver.settings import Settings
 
 ENV_PREFIX = "MOCKSERVER_"
@@ -86,6 +91,50 @@ def _origins(text: str) -> tuple[str, ...]:
     return origins
 
 
+def _admin_key(text: str) -> str:
+    if not re.fullmatch(r"[\x21-\x7e]{8,256}", text):
+        raise ValueError("must be 8 to 256 printable ASCII characters without spaces")
+    return text
+
+
+def _count(low: int, high: int) -> Callable[[str], int]:
+    def convert(text: str) -> int:
+        value = int(text) if text.isascii() and text.isdigit() and len(text) < 10 else -1
+        if not low <= value <= high:
+            raise ValueError(f"must be a whole number from {low} to {high}")
+        return value
+
+    return convert
+
+
+def _store(text: str) -> str:
+    if text == "memory":
+        return text
+    example = "memory, or a Redis URL redis://HOST[:PORT][/DB] such as redis://127.0.0.1:6379/0"
+    parts = urlsplit(text)
+    try:
+        port = parts.port  # a ValueError when it is not a number in 0..65535
+    except ValueError:
+        port = -1
+    if parts.scheme not in ("redis", "rediss") or not parts.hostname:
+        raise ValueError(f"must be {example}")
+    if port is not None and not 0 < port <= 65535:
+        raise ValueError(f"has a bad port; it must be {example}")
+    if parts.path not in ("", "/") and not re.fullmatch(r"/[0-9]{1,5}", parts.path):
+        raise ValueError(f"names a bad database {parts.path[1:]!r}; it must be {example}")
+    if parts.query or parts.fragment:
+        raise ValueError(f"must have no query or fragment; it must be {example}")
+    return text
+
+
+def _store_prefix(text: str) -> str:
+    # No ':' (keys are PREFIX:...; one mock's prefix must never start another's) and
+    # no glob characters (reset finds its keys with SCAN MATCH PREFIX:*).
+    if not re.fullmatch(r"[A-Za-z0-9._-]{1,64}", text):
+        raise ValueError("must be 1 to 64 letters, digits, '.', '_' or '-'")
+    return text
+
+
 def _boolean(text: str) -> bool:
     lowered = text.lower()
     if lowered in ("1", "true", "yes", "on"):
@@ -135,12 +184,58 @@ OPTIONS: Mapping[str, tuple[str, Callable[[str], Any], str]] = {
         _boolean,
         "on|off: off never answers 429 (headers still sent), for load tests",
     ),
+    "admin_key": (
+        "--admin-key",
+        _admin_key,
+        "key of the control plane /__mock (default mock-admin)",
+    ),
+    "journal_size": (
+        "--journal-size",
+        _count(0, 1_000_000),
+        "requests kept in each session's journal (default 1000; 0 turns it off)",
+    ),
+    "max_sessions": (
+        "--max-sessions",
+        _count(1, 100_000),
+        "sessions (X-Mock-Session) that may exist at once (default 1000)",
+    ),
+    "latency_ms": (
+        "--latency",
+        parse_latency,
+        "fault: added latency in ms, fixed (250) or a range (100-300)",
+    ),
+    "error_faults": (
+        "--error-rate",
+        parse_errors,
+        "fault: STATUS:RATE[:RETRY_AFTER],... e.g. 503:2%,502:1% (500, 502, 503)",
+    ),
+    "drop_rate": ("--drop-rate", parse_rate, "fault: share of connections dropped, e.g. 0.5%"),
+    "upstream_down": (
+        "--upstream-down",
+        _boolean,
+        "fault: every operation answers 503 and /health reports it",
+    ),
+    "store": (
+        "--store",
+        _store,
+        "memory (default), or redis://HOST:PORT/DB: state every replica and worker shares",
+    ),
+    "store_prefix": (
+        "--store-prefix",
+        _store_prefix,
+        "prefix of every Redis key, so mocks can share one Redis (default mockserver)",
+    ),
+    "workers": (
+        "--workers",
+        _count(1, 256),
+        "server processes on the one port (default 1; more need --store redis://...)",
+    ),
 }
 
 
 def env_name(setting: str) -> str:
-    """The environment twin of a setting, e.g. ``MOCKSERVER_LOG_LEVEL``."""
-    return ENV_PREFIX + setting.upper().replace("FROZEN_TIME", "FREEZE_TIME")
+    """The environment twin of a setting's flag: ``--log-level`` -> ``MOCKSERVER_LOG_LEVEL``."""
+    return ENV_PREFIX + OPTIONS[setting][0].removeprefix("--").upper().replace("-", "_")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -162,6 +257,7 @@ def parser() -> argparse.ArgumentParser:
 def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Settings:
     """Settings from parsed flags over environment variables over defaults."""
     values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
     problems: list[str] = []
     for setting, (flag, convert, _) in OPTIONS.items():
         raw = getattr(args, setting)
@@ -170,10 +266,17 @@ def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Setti
             raw, source = environ.get(env_name(setting)), env_name(setting)
         if raw is None:
             continue
+        sources[setting] = f"{source}={raw!r}"
         try:
             values[setting] = convert(raw)
         except ValueError as exc:
             problems.append(f"{source}={raw!r}: {exc}")
+    if values.get("workers", 1) > 1 and values.get("store", "memory") == "memory":
+        problems.append(
+            f"{sources['workers']}: several workers need a shared store, e.g. --store "
+            "redis://127.0.0.1:6379/0; with the memory store each worker would keep its own "
+            "videos, Idempotency-Keys and rate limits"
+        )
     if problems:
         raise StartupError("settings", problems)
     return Settings(**values)
@@ -204,6 +307,7 @@ def _banner(settings: Settings, personas: Sequence[tuple[str, str]], base_path: 
         f"  docs     {base}/docs",
         f"  document {base}/openapi.json",
         f"  seed     {settings.seed}",
+        f"  control  {settings.base_url}/__mock (Authorization: Bearer <admin key>)",
         "  keys (Authorization: Bearer <key>):",
     ]
     width = max(len(key) for key, _ in personas)
@@ -212,21 +316,69 @@ def _banner(settings: Settings, personas: Sequence[tuple[str, str]], base_path: 
 
 
 def serve(settings: Settings) -> None:
-    """Bind, build the app, print the banner, and run uvicorn until interrupted."""
+    """Bind, build the app, print the banner, and run uvicorn until interrupted.
+
+    With ``workers`` > 1, uvicorn's supervisor runs that many worker processes on the
+    socket bound here; each builds the app from the same settings (:func:`worker_app`).
+    """
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     from mockserver.app import create_app
 
     sock = _bind(settings)
     if settings.port == 0:
         settings = dataclasses.replace(settings, port=sock.getsockname()[1])
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+        if settings.store != "memory":
+            _check_store(app.state.services.sessions.backend, settings.store)
+    except StartupError:
+        sock.close()
+        raise
     services = app.state.services
     print(_banner(settings, services.keyring.personas, services.spec.base_path), flush=True)
     # The access log costs throughput; it is on where a developer watches (info and below).
     access_log = settings.log_level in ("info", "debug", "trace")
-    config = uvicorn.Config(app, log_level=settings.log_level, access_log=access_log, lifespan="on")
-    uvicorn.Server(config).run(sockets=[sock])
+    options: dict[str, Any] = {
+        "log_level": settings.log_level,
+        "access_log": access_log,
+        "lifespan": "on",
+    }
+    if settings.workers == 1:
+        uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=[sock])
+        return
+    # Workers are spawned, not forked: they import the app by name and read the
+    # settings (port resolved) from the environment they inherit.
+    os.environ[WORKER_SETTINGS] = base64.b64encode(pickle.dumps(settings)).decode()
+    config = uvicorn.Config(
+        f"{__name__}:worker_app", factory=True, workers=settings.workers, **options
+    )
+    Multiprocess(config, sockets=[sock]).run()
+
+
+WORKER_SETTINGS = "_MOCKSERVER_WORKER_SETTINGS"
+
+
+def worker_app() -> Any:
+    """The app of one ``--workers`` process, from the settings its parent passed on."""
+    from mockserver.app import create_app
+
+    settings = pickle.loads(base64.b64decode(os.environ[WORKER_SETTINGS]))
+    return create_app(settings)
+
+
+def _check_store(backend: Any, url: str) -> None:
+    """A StartupError unless the state store answers now."""
+    from mockserver.store import StoreUnavailable
+
+    try:
+        asyncio.run(backend.ping())
+    except StoreUnavailable as exc:
+        shown = urlsplit(url)._replace(netloc=urlsplit(url).netloc.rpartition("@")[2]).geturl()
+        raise StartupError(
+            "--store", f"cannot reach {shown}: {exc.reason}; start redis-server or fix --store"
+        ) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

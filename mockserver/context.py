@@ -13,11 +13,13 @@ from mockserver.fixtures import Dataset
 from mockserver.generation import ContentGenerator
 from mockserver.keys import ApiKey, KeyRing
 from mockserver.listing import Cursors
+from mockserver.prefer import Steering
 from mockserver.responses import Reply
+from mockserver.sessions import MockConventions, Sessions
 from mockserver.settings import Settings
 from mockserver.simulation import Simulator
 from mockserver.spec import Operation, Spec
-from mockserver.store import Store
+from mockserver.store import SessionControl, Store
 from mockserver.synth import Synthesizer
 
 
@@ -28,8 +30,10 @@ class Services:
     settings: Settings
     spec: Spec
     keyring: KeyRing
-    store: Store
-    clock: Clock
+    sessions: Sessions  # the session header -> that session's Store (owns the Backend)
+    mock: MockConventions  # x-mockserver: session header, Prefer bounds, control path
+    steering: Steering  # Prefer
+    clock: Clock  # the server's clock; a session's time is SessionClock
     generator: ContentGenerator
     simulator: Simulator
     cursors: Cursors
@@ -53,6 +57,21 @@ class Call:
     params: dict[str, Any]
     body: Any
     key: ApiKey | None
+    store: Store  # the session's
+    clock: SessionClock
+
+
+class SessionClock:
+    """A session's time: the server's clock moved or frozen by the control plane."""
+
+    __slots__ = ("_base", "_control")
+
+    def __init__(self, base: Clock, control: SessionControl) -> None:
+        self._base = base
+        self._control = control
+
+    def now(self) -> float:
+        return self._control.now(self._base.now())
 
 
 Handler = Callable[[Call], Awaitable[Reply]]

@@ -26,7 +26,7 @@ from mockserver.generation import Metrics, VideoContent
 from mockserver.identifiers import IdentifierError, ResolvedPost, resolve
 from mockserver.spec import Spec
 
-__all__ = ["EMPTY_DATASET", "Dataset", "Pin", "SeedVideo", "load_dataset"]
+__all__ = ["EMPTY_DATASET", "Dataset", "Pin", "SeedChecker", "SeedVideo", "load_dataset"]
 
 VIDEOS_FILE = "videos.yaml"
 PAYLOADS_FOLDER = "payloads"
@@ -89,10 +89,9 @@ def load_dataset(folder: Path, organizations: Collection[str], spec: Spec) -> Da
 
     ``organizations`` are the slugs of the keys file; ``spec`` supplies the API's schemas.
     """
-    videos_validator, pin_validator = _validators(spec)
     problems: Problems = {}
-    videos = _load_videos(folder / VIDEOS_FILE, organizations, videos_validator, problems)
-    pins = _load_pins(folder / PAYLOADS_FOLDER, pin_validator, problems)
+    videos = _load_videos(folder / VIDEOS_FILE, organizations, SeedChecker(spec), problems)
+    pins = _load_pins(folder / PAYLOADS_FOLDER, _pin_validator(spec), problems)
     if len(problems) == 1:
         [(source, found)] = problems.items()
         raise StartupError(source, found)
@@ -103,52 +102,74 @@ def load_dataset(folder: Path, organizations: Collection[str], spec: Spec) -> Da
 
 
 def _load_videos(
-    path: Path, organizations: Collection[str], validator: Draft202012Validator, problems: Problems
+    path: Path, organizations: Collection[str], checker: SeedChecker, problems: Problems
 ) -> tuple[SeedVideo, ...]:
     raw = _read(path, problems) if path.is_file() else None
     if raw is None:  # absent, unreadable or empty: nothing preloaded
         return ()
-    found = _schema_problems(validator, raw)
-    entries = raw.get("videos") if isinstance(raw, Mapping) else None
-    seen: dict[tuple[str, str, str], int] = {}
-    posts: list[ResolvedPost | None] = []
-    for index, entry in enumerate(entries if isinstance(entries, list) else []):
-        where, post = f"videos[{index}]", None
-        if isinstance(entry, Mapping):
-            organization = entry.get("organization")
-            if isinstance(organization, str) and organization not in organizations:
-                known = ", ".join(sorted(organizations)) or "none"
-                found.append(f"{where}.organization: unknown {organization!r} (known: {known})")
-            days = entry.get("added_days_ago")
-            if isinstance(days, float) and math.isnan(days):  # NaN passes min/max checks
-                found.append(f"{where}.added_days_ago: must be a number, got .nan")
-            post = _resolve(entry, where + ".", found)
-        if post is not None:
-            # Per organization: two organizations may well track the same post.
-            key = (str(entry.get("organization")), post.platform, post.external_id)
-            if key in seen:
-                found.append(
-                    f"{where}.identifier: the same {post.platform} post ({post.external_id})"
-                    f" as videos[{seen[key]}] for organization {key[0]!r}"
-                )
-            seen.setdefault(key, index)
-        posts.append(post)
+    videos, found = checker.check(raw, organizations)
     if found:
         problems[path] = found
-        return ()
-    return tuple(
-        SeedVideo(
-            organization=entry["organization"],
-            post=post,
-            metadata=dict(entry.get("metadata", {})),
-            is_active=entry.get("is_active", True),
-            # Integral floats (24.0) pass the schema's "integer"; keep the type honest.
-            scrape_interval_hours=int(entry.get("scrape_interval_hours", 24)),
-            added_days_ago=float(entry["added_days_ago"]),
+    return videos
+
+
+class SeedChecker:
+    """The rules of ``videos.yaml``, compiled once from the document: the file at start and
+    the control plane's datasets (``POST /__mock/dataset``) go through the same checks."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.entry_schema = _entry_schema(spec)
+        self._validator = Draft202012Validator(
+            _object(["videos"], videos={"type": "array", "items": self.entry_schema}),
+            format_checker=Draft202012Validator.FORMAT_CHECKER,
         )
-        for entry, post in zip(entries or [], posts, strict=True)
-        if post is not None
-    )
+
+    def check(
+        self, raw: Any, organizations: Collection[str]
+    ) -> tuple[tuple[SeedVideo, ...], list[str]]:
+        """The seed videos of ``raw`` (``{"videos": [...]}``), or none and every problem
+        as ``videos[3].identifier: why``."""
+        found = _schema_problems(self._validator, raw)
+        entries = raw.get("videos") if isinstance(raw, Mapping) else None
+        seen: dict[tuple[str, str, str], int] = {}
+        posts: list[ResolvedPost | None] = []
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            where, post = f"videos[{index}]", None
+            if isinstance(entry, Mapping):
+                organization = entry.get("organization")
+                if isinstance(organization, str) and organization not in organizations:
+                    known = ", ".join(sorted(organizations)) or "none"
+                    found.append(f"{where}.organization: unknown {organization!r} (known: {known})")
+                days = entry.get("added_days_ago")
+                if isinstance(days, float) and math.isnan(days):  # NaN passes min/max checks
+                    found.append(f"{where}.added_days_ago: must be a number, got .nan")
+                post = _resolve(entry, where + ".", found)
+            if post is not None:
+                # Per organization: two organizations may well track the same post.
+                key = (str(entry.get("organization")), post.platform, post.external_id)
+                if key in seen:
+                    found.append(
+                        f"{where}.identifier: the same {post.platform} post ({post.external_id})"
+                        f" as videos[{seen[key]}] for organization {key[0]!r}"
+                    )
+                seen.setdefault(key, index)
+            posts.append(post)
+        if found:
+            return (), found
+        videos = tuple(
+            SeedVideo(
+                organization=entry["organization"],
+                post=post,
+                metadata=dict(entry.get("metadata", {})),
+                is_active=entry.get("is_active", True),
+                # Integral floats (24.0) pass the schema's "integer"; keep the type honest.
+                scrape_interval_hours=int(entry.get("scrape_interval_hours", 24)),
+                added_days_ago=float(entry["added_days_ago"]),
+            )
+            for entry, post in zip(entries or [], posts, strict=True)
+            if post is not None
+        )
+        return videos, []
 
 
 def _load_pins(
@@ -263,14 +284,14 @@ def _valid_values(
     }
 
 
-def _validators(spec: Spec) -> tuple[Draft202012Validator, Draft202012Validator]:
-    """The structure of ``videos.yaml`` and of a payload file, built from the document."""
-    # The API's own request rules: a preloaded video is one a client could have sent.
+def _entry_schema(spec: Spec) -> dict[str, Any]:
+    """One entry of ``videos.yaml``: the API's own request rules, so a preloaded video is
+    one a client could have sent, plus the organization and when it was added."""
     request = spec.schema("TrackVideoRequest")["properties"]
     metadata = dict(request["metadata"])
     # YAML keys may be numbers or dates; JSON object keys are always strings.
     metadata["propertyNames"] = {**metadata.get("propertyNames", {}), "type": "string"}
-    entry = _object(
+    return _object(
         ["organization", "platform", "identifier", "added_days_ago"],
         organization={"type": "string"},
         platform=request["platform"],
@@ -280,6 +301,11 @@ def _validators(spec: Spec) -> tuple[Draft202012Validator, Draft202012Validator]
         scrape_interval_hours=request["scrape_interval_hours"],
         metadata=metadata,
     )
+
+
+def _pin_validator(spec: Spec) -> Draft202012Validator:
+    """The structure of a payload file, built from the document."""
+    request = spec.schema("TrackVideoRequest")["properties"]
     response = spec.schema("VideoResponse")["properties"]
     payload = _object(
         ["platform", "identifier"],
@@ -288,12 +314,7 @@ def _validators(spec: Spec) -> tuple[Draft202012Validator, Draft202012Validator]
         content=_object([], **{name: response[name] for name in CONTENT_FIELDS}),
         metrics=_object([], **{name: response[name] for name in METRIC_FIELDS}),
     )
-    videos = _object(["videos"], videos={"type": "array", "items": entry})
-    checker = Draft202012Validator.FORMAT_CHECKER
-    return (
-        Draft202012Validator(videos, format_checker=checker),
-        Draft202012Validator(payload, format_checker=checker),
-    )
+    return Draft202012Validator(payload, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def _object(required: list[str], **properties: Any) -> dict[str, Any]:

@@ -5,6 +5,11 @@ evaluates counts at that time and leaves out videos added later, so pages never 
 or repeat while the set is unchanged. A cursor carries (organization, filters, sort,
 as_of, last sort key) and an HMAC over them: altered, foreign or reused with other
 filters, it is refused.
+
+The default walk (no filter, by ``added_at``) is read from the store's own index, a
+page at a time (:func:`page_from_index`): O(log n + limit) however many videos there
+are. Filters and the other orders need every video (counts are derived at the
+snapshot's time), so :func:`paginate` scans them all.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import base64
 import bisect
 import hashlib
 import hmac
+import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +27,7 @@ import orjson
 
 from mockserver.problems import Problem, validation_problem
 from mockserver.simulation import Simulator, VideoState
+from mockserver.store import Store
 
 COUNT_KEYS = ("view_count", "like_count", "play_count")
 
@@ -201,6 +208,45 @@ def paginate(
         items.append(video)
     total = sum(1 for v in videos if matches(v)) if include_total else None
     next_key = key(items[-1]) if has_more and items else None
+    return Page(items, next_key, total)
+
+
+def indexed(query: ListQuery) -> bool:
+    """Whether the store's index serves the walk: no filter, ordered by ``added_at``."""
+    return (
+        query.order_by == "added_at"
+        and query.platform is None
+        and query.is_active is None
+        and query.account_id is None
+        and query.q is None
+    )
+
+
+async def page_from_index(
+    store: Store,
+    organization_id: str,
+    query: ListQuery,
+    at: float,
+    after: Any | None,
+    limit: int,
+    include_total: bool,
+) -> Page:
+    """:func:`paginate` of an :func:`indexed` query, one page read from the store."""
+    descending = query.direction == "desc"
+    start: tuple[float, str] | None = None
+    if after is not None:
+        start = (float(after[0]), str(after[1]))
+    elif descending:
+        # The snapshot leaves out videos added after ``at``: start below every key of
+        # the next instant (no id is empty).
+        start = (math.nextafter(at, math.inf), "")
+    found = await store.page_videos(organization_id, start, limit + 1, descending=descending)
+    # Ascending, the walk ends where the snapshot does.
+    items = [video for video in found if video.added_at <= at]
+    has_more = len(items) > limit
+    del items[limit:]
+    total = await store.count_videos(organization_id, at) if include_total else None
+    next_key = (items[-1].added_at, items[-1].id) if has_more else None
     return Page(items, next_key, total)
 
 

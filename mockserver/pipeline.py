@@ -1,8 +1,10 @@
 """The request's way through the server, one stage after another.
 
-route (404/405) -> Accept (406) -> key (401/403) -> scope and rate limit (403/429)
--> body size (413) -> content type (415) -> JSON (400) -> parameters and schema (422)
--> idempotency (409/422) -> the operation (quota 403 inside) -> ETag/304.
+session (400) -> faults: latency, dropped connection -> route (404/405) -> Accept (406)
+-> key (401/403) -> scope and rate limit (403/429) -> faults: error statuses (5xx)
+-> Prefer (422; a forced answer stops here) -> body size (413) -> content type (415)
+-> JSON (400) -> parameters and schema (422) -> idempotency (409/422) -> the operation
+(quota 403 inside) -> ETag/304 -> the journal.
 
 Each stage raises a :class:`~mockserver.problems.Problem`; this module is the only
 place that turns one into a response.
@@ -11,6 +13,7 @@ place that turns one into a response.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -18,17 +21,27 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import orjson
-from starlette.requests import Request
-from starlette.types import Receive, Scope, Send
+from starlette.requests import ClientDisconnect, Request
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver import covers
 from mockserver.conformance import Conformance
-from mockserver.context import Call, Handler, Services
+from mockserver.context import Call, Handler, Services, SessionClock
+from mockserver.faults import NOTHING, UPSTREAM_DOWN, Decision, ErrorFault, decide
+from mockserver.journal import MAX_BODY_KEPT, JournalEntry, redact
 from mockserver.negotiation import acceptable
+from mockserver.prefer import NONE as NO_PREFERENCES
 from mockserver.problems import PROBLEM_JSON, Problem, problem_body
 from mockserver.responses import JSON, Outgoing, Reply, etag, matches
 from mockserver.security import Security
-from mockserver.store import IdempotencyState, StoredResponse
+from mockserver.spec import Operation
+from mockserver.store import (
+    STORE_RETRY_AFTER,
+    IdempotencyState,
+    Store,
+    StoredResponse,
+    StoreUnavailable,
+)
 from mockserver.validation import Explainer, check_body, check_parameters, raise_if_any
 
 logger = logging.getLogger("mockserver")
@@ -37,6 +50,38 @@ _MISSING: Any = object()
 _IDEMPOTENCY_HEADER = "Idempotency-Key"
 # Headers a replay repeats from the stored response (RFC draft: the original outcome).
 _REPLAYED_HEADERS = ("Location",)
+_HEALTH = "getHealth"
+
+
+class Exchange:
+    """One request's mutable state on its way through: what the journal records."""
+
+    __slots__ = (
+        "clock",
+        "errors",
+        "extra",
+        "fault",
+        "headers",
+        "operation",
+        "raw_body",
+        "request",
+        "request_id",
+        "store",
+        "time",
+    )
+
+    def __init__(self, request: Request, request_id: str, headers: dict[str, str]) -> None:
+        self.request = request
+        self.request_id = request_id
+        self.headers = headers  # lower-case names; the first of repeated headers wins
+        self.extra: dict[str, str] = {}  # rate-limit headers, once the key is admitted
+        self.raw_body: bytes | None = None
+        self.operation: Operation | None = None
+        self.fault: str | None = None
+        self.errors: tuple[Any, ...] = ()
+        self.store: Store
+        self.clock: SessionClock
+        self.time = 0.0
 
 
 class Pipeline:
@@ -49,6 +94,8 @@ class Pipeline:
         default_handler: Handler,
         explainers: Mapping[str, Explainer],
         *,
+        preload: Callable[[Store], Awaitable[None]],
+        control: ASGIApp | None = None,
         startup: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.services = services
@@ -56,13 +103,16 @@ class Pipeline:
         self._default = default_handler
         self._explainers = explainers
         self._security = Security(
-            services.keyring,
-            services.store,
-            services.spec.limits,
-            rate_limit=services.settings.rate_limit,
+            services.keyring, services.spec.limits, rate_limit=services.settings.rate_limit
         )
         self._max_body = services.spec.limits.max_body_bytes
-        # Start-up work on the store (preloading) runs before the first request is
+        self._sessions = services.sessions
+        self._steering = services.steering
+        self._preload = preload
+        self._control = control
+        self._control_path = services.mock.control_path
+        self._journal_size = services.settings.journal_size
+        # Start-up work on the store (connecting) runs before the first request is
         # answered, whether or not the ASGI server sends lifespan events (in-process
         # test clients and fuzzers often do not).
         self._startup = startup
@@ -76,30 +126,114 @@ class Pipeline:
             await self._lifespan(receive, send)
             return
         if self._startup is not None:
-            await self._start()
-        if scope["path"].startswith(covers.PREFIX):
+            # Tried again next time; meanwhile the request's own store calls answer 503.
+            with contextlib.suppress(StoreUnavailable):
+                await self._start()
+        path: str = scope["path"]
+        if path.startswith(covers.PREFIX):
             await covers.serve(scope, receive, send)
             return
+        if self._control is not None and path.startswith(self._control_path):
+            await self._control(scope, receive, send)
+            return
         request = Request(scope, receive)
-        request_id: str = scope["state"]["request_id"]
-        extra: dict[str, str] = {}  # rate-limit headers, once the key is admitted
-        try:
-            response = await self._handle(request, request_id, extra)
-        except Problem as problem:
-            response = self._problem(problem, request, request_id, extra)
-        except Exception:
-            logger.exception("unhandled error in %s %s", request.method, scope["path"])
-            internal = Problem(500, "An unexpected error occurred; see the server log.")
-            response = self._problem(internal, request, request_id, extra)
-        if self._conformance is not None:
-            response = self._conform(request, response, request_id)
+        # One plain dict for the dozen look-ups below (Starlette's Headers scans its
+        # list per look-up); the first of repeated headers wins, as there.
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in reversed(scope["headers"])}
+        exchange = Exchange(request, scope["state"]["request_id"], headers)
+        response = await self._answer(exchange)
+        if response is None:
+            await _drop(scope)
+            return
         await response(scope, receive, send)
 
-    def _conform(self, request: Request, response: Outgoing, request_id: str) -> Outgoing:
+    async def _answer(self, x: Exchange) -> Outgoing | None:
+        """The response, or None when a fault drops the connection."""
+        store: Store | None = None
+        sequence = 0
+        try:
+            store = await self._sessions.store(
+                self._sessions.name(x.headers.get(self._sessions.header))
+            )
+            x.store = store
+            if await store.claim_preload():
+                await self._preload(store)
+            control = await store.get_control()
+            x.clock = SessionClock(self.services.clock, control)
+            x.time = x.clock.now()
+            sequence = await store.next_sequence()
+            decision = NOTHING
+            if control.faults.active:
+                decision = decide(
+                    control.faults, self.services.settings.seed, store.session, sequence
+                )
+            if decision.latency_ms:
+                x.fault = "latency"
+                await asyncio.sleep(decision.latency_ms / 1000)
+            if decision.drop:
+                x.fault = "drop"
+                response = None
+            else:
+                response = await self._handle(x, decision)
+        except Problem as problem:
+            response = self._problem(problem, x)
+        except StoreUnavailable as lost:
+            response = self._unavailable(lost, x)
+        except Exception:
+            logger.exception("unhandled error in %s %s", x.request.method, x.request.scope["path"])
+            internal = Problem(500, "An unexpected error occurred; see the server log.")
+            response = self._problem(internal, x)
+        if response is not None and self._conformance is not None:
+            response = self._conform(x, response)
+        if store is not None and self._journal_size:
+            # A store that is down keeps no journal; the answer says so already.
+            with contextlib.suppress(StoreUnavailable):
+                await self._record(x, store, sequence, response)
+        return response
+
+    async def _record(
+        self, x: Exchange, store: Store, sequence: int, response: Outgoing | None
+    ) -> None:
+        """Journal the exchange: what was sent (credentials redacted) and what came back."""
+        scope = x.request.scope
+        body = x.raw_body
+        if body is None:
+            body = await self._unread_body(x)
+        status = 0 if response is None else response.status_code  # 0: dropped
+        entry = JournalEntry(
+            sequence=sequence,
+            time=x.time,
+            request_id=x.request_id,
+            method=scope["method"],
+            path=scope["path"],
+            query=scope["query_string"].decode("latin-1"),
+            headers=redact(scope["headers"]),
+            body=body[:MAX_BODY_KEPT],
+            body_truncated=len(body) > MAX_BODY_KEPT,
+            status=status,
+            operation_id=x.operation.operation_id if x.operation is not None else None,
+            errors=x.errors,
+            fault=x.fault,
+            preference_applied=x.extra.get("Preference-Applied"),
+        )
+        await store.record(entry, self._journal_size)
+
+    async def _unread_body(self, x: Exchange) -> bytes:
+        """A body no stage read (the request was refused first), for the journal."""
+        declared = x.headers.get("content-length", "")
+        if not (declared.isdigit() and 0 < int(declared) <= self._max_body):
+            return b""
+        try:
+            return await self._read_body(x.request, x.headers)
+        except Problem:
+            return b""
+
+    def _conform(self, x: Exchange, response: Outgoing) -> Outgoing:
         """With ``--validate-responses``: a response that breaks the document is a 500."""
         assert self._conformance is not None
         headers = {k.decode(): v.decode() for k, v in response.raw_headers()}
-        headers["x-request-id"] = request_id
+        headers["x-request-id"] = x.request_id
+        request = x.request
         found = self._conformance.check(
             request.method, request.scope["path"], response.status_code, headers, response.body
         )
@@ -107,7 +241,8 @@ class Pipeline:
             return response
         logger.error("response breaks the document: %s", "; ".join(found))
         detail = "The mock's response broke its own document: " + "; ".join(found)
-        return self._problem(Problem(500, detail), request, request_id, {})
+        x.extra.clear()
+        return self._problem(Problem(500, detail), x)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -130,8 +265,9 @@ class Pipeline:
                 await self._startup()
                 self._startup = None
 
-    async def _handle(self, request: Request, request_id: str, extra: dict[str, str]) -> Outgoing:
+    async def _handle(self, x: Exchange, decision: Decision) -> Outgoing:
         services = self.services
+        request, headers, extra = x.request, x.headers, x.extra
         path: str = request.scope["path"]
         found = services.spec.match(path)
         if found is None:
@@ -144,11 +280,7 @@ class Pipeline:
                 f"{request.method} is not allowed on {path}; allowed: {item.allow}.",
                 headers={"Allow": item.allow},
             )
-        # One plain dict for the dozen look-ups below (Starlette's Headers scans its
-        # list per look-up); the first of repeated headers wins, as there.
-        headers = {
-            k.decode("latin-1"): v.decode("latin-1") for k, v in reversed(request.scope["headers"])
-        }
+        x.operation = operation
         if not acceptable(headers.get("accept"), operation.media_types):
             offered = ", ".join(sorted(operation.media_types))
             raise Problem(
@@ -158,12 +290,29 @@ class Pipeline:
         key = None
         if operation.scope is not None:
             key = self._security.authenticate(headers.get("authorization"))
-            extra.update(await self._security.admit(key, operation.scope, services.clock.now()))
+            extra.update(await self._security.admit(key, operation.scope, x.time, x.store))
+
+        if decision.error is not None:
+            return self._fault(x, operation, decision.error)
+        preferences = self._steering.parse(headers.get("prefer"), operation)
+        if preferences is not NO_PREFERENCES:
+            extra["Preference-Applied"] = preferences.applied()
+            if preferences.delay_ms:
+                await asyncio.sleep(preferences.delay_ms / 1000)
+            if preferences.forces:
+                status, content, forced, media_type = self._steering.answer(
+                    operation,
+                    preferences,
+                    path=path,
+                    request_id=x.request_id,
+                    extra=extra,
+                )
+                return Outgoing(content, status, headers=forced, media_type=media_type)
 
         body = _MISSING
         if operation.body_schema is not None:
-            raw_body = await self._read_body(request, headers)
-            body = _parse_body(raw_body, headers.get("content-type"))
+            x.raw_body = await self._read_body(request, headers)
+            body = _parse_body(x.raw_body, headers.get("content-type"))
 
         errors: list[Any] = []
         query: dict[str, list[str]] = {}
@@ -181,13 +330,56 @@ class Pipeline:
         raise_if_any(errors)
 
         call = Call(
-            services, operation, request, headers, request_id, path_params, params, body, key
+            services,
+            operation,
+            request,
+            headers,
+            x.request_id,
+            path_params,
+            params,
+            body,
+            key,
+            x.store,
+            x.clock,
         )
         idempotency_key = params.get(_IDEMPOTENCY_HEADER)
         if key is not None and idempotency_key is not None:
             return await self._idempotent(call, idempotency_key, extra)
         status, content, reply_headers, media_type = await self._run(call)
         return self._respond(call, status, content, reply_headers, media_type, extra)
+
+    def _fault(self, x: Exchange, operation: Operation, error: ErrorFault) -> Outgoing:
+        """A simulated failure: problem+json, and a health body from ``/health``."""
+        down = error is UPSTREAM_DOWN
+        x.fault = "upstream_down" if down else "error"
+        why = "the upstream is down" if down else f"a {error.status} fault"
+        headers = {"Retry-After": str(error.retry_after)} if error.status == 503 else {}
+        if operation.operation_id == _HEALTH and error.status == 503:
+            reason = f"{why} (simulated fault)"
+            store = self.services.sessions.backend.name
+            body = {"status": "unavailable", "store": store, "reason": reason}
+            headers.update(x.extra)
+            return Outgoing(orjson.dumps(body), 503, headers=headers, media_type=JSON)
+        detail = f"Simulated fault: {why}." + (
+            f" Retry after {error.retry_after} s." if error.status == 503 else ""
+        )
+        raise Problem(error.status, detail, headers=headers)
+
+    def _unavailable(self, lost: StoreUnavailable, x: Exchange) -> Outgoing:
+        """The state store is down: 503 with Retry-After, a health body from ``/health``.
+
+        Raised before routing too (the session's store is read first), so the
+        operation is looked up here rather than taken from the exchange.
+        """
+        logger.warning("%s %s: %s", x.request.method, x.request.scope["path"], lost)
+        headers = {"Retry-After": str(STORE_RETRY_AFTER)}
+        found = self.services.spec.match(x.request.scope["path"])
+        operation = found[0].operations.get(x.request.method) if found is not None else None
+        if operation is not None and operation.operation_id == _HEALTH:
+            body = {"status": "unavailable", "store": lost.store, "reason": str(lost)}
+            return Outgoing(orjson.dumps(body), 503, headers=headers, media_type=JSON)
+        detail = f"The state store cannot be used: {lost}. Retry after {STORE_RETRY_AFTER} s."
+        return self._problem(Problem(503, detail, headers=headers), x)
 
     async def _run(self, call: Call) -> tuple[int, bytes, dict[str, str], str]:
         handler = self._handlers.get(call.operation.operation_id, self._default)
@@ -214,7 +406,7 @@ class Pipeline:
 
     async def _idempotent(self, call: Call, key: str, extra: dict[str, str]) -> Outgoing:
         """Run a create at most once per (organization, key) within the window."""
-        store, clock = self.services.store, self.services.clock
+        store, clock = call.store, call.clock
         assert call.key is not None
         organization_id = call.key.organization.id
         fingerprint = hashlib.blake2b(
@@ -266,21 +458,42 @@ class Pipeline:
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self._max_body:
             raise _too_large(self._max_body)
+        # ASGI messages read directly: Request.stream() is an async generator, ~2 µs
+        # more per body, and a body almost always arrives in one message.
+        receive = request.receive
         chunks: list[bytes] = []
         size = 0
-        async for chunk in request.stream():
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise ClientDisconnect()
+            chunk: bytes = message.get("body", b"")
             size += len(chunk)
             if size > self._max_body:
                 raise _too_large(self._max_body)
+            if not message.get("more_body", False):
+                return b"".join((*chunks, chunk)) if chunks else chunk
             chunks.append(chunk)
-        return b"".join(chunks)
 
-    def _problem(
-        self, problem: Problem, request: Request, request_id: str, extra: dict[str, str]
-    ) -> Outgoing:
-        headers = {**extra, **(problem.headers or {})}
-        body = problem_body(problem, request.scope["path"], request_id)
+    def _problem(self, problem: Problem, x: Exchange) -> Outgoing:
+        x.errors = tuple(problem.errors or ())
+        headers = {**x.extra, **(problem.headers or {})}
+        body = problem_body(problem, x.request.scope["path"], x.request_id)
         return Outgoing(body, problem.status, headers=headers, media_type=PROBLEM_JSON)
+
+
+async def _drop(scope: Scope) -> None:
+    """Drop the connection without an answer (a simulated fault).
+
+    Under uvicorn the transport is aborted (the client sees a reset, no bytes); the
+    pause lets uvicorn notice the loss before the app returns, so it neither logs an
+    error nor tries a 500. In-process there is no transport: the client gets an error.
+    """
+    transport = scope["state"].get("transport")
+    if transport is None:
+        raise ConnectionResetError("connection dropped (simulated fault)")
+    transport.abort()
+    await asyncio.sleep(0)
 
 
 def _too_large(limit: int) -> Problem:

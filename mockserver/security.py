@@ -22,11 +22,8 @@ _CHALLENGE = {"WWW-Authenticate": WWW_AUTHENTICATE}
 class Security:
     """Authenticates requests against the key ring and counts them."""
 
-    def __init__(
-        self, keyring: KeyRing, store: Store, limits: Limits, *, rate_limit: bool = True
-    ) -> None:
+    def __init__(self, keyring: KeyRing, limits: Limits, *, rate_limit: bool = True) -> None:
         self._keyring = keyring
-        self._store = store
         self._limits = limits
         self._rate_limit = rate_limit
 
@@ -54,11 +51,13 @@ class Security:
             raise Problem(403, "This API key is inactive.", code="FORBIDDEN")
         return key
 
-    async def admit(self, key: ApiKey, scope: str, now: float) -> Mapping[str, str]:
-        """Count the request; check scope then limit. Returns the rate-limit headers."""
+    async def admit(self, key: ApiKey, scope: str, now: float, store: Store) -> Mapping[str, str]:
+        """Count the request in the session's ``store``; check scope then limit.
+
+        Returns the rate-limit headers."""
         requests = key.rate_limit_requests or self._limits.rate_limit_requests
         window_seconds = key.rate_limit_window_seconds or self._limits.rate_limit_window_seconds
-        window = await self._store.hit_rate_limit(key.key_id, requests, window_seconds, now)
+        window = await store.hit_rate_limit(key.key_id, requests, window_seconds, now)
         headers = {
             "X-RateLimit-Limit": str(window.limit),
             "X-RateLimit-Remaining": str(window.remaining),

@@ -12,6 +12,8 @@ from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
+from mockserver.faults import ErrorFault, FaultPlan
+
 _PACKAGE_DATA = "_data"
 
 
@@ -44,6 +46,15 @@ class Settings:
     ``time_scale`` is simulated seconds per real second; ``first_refresh_delay`` the
     simulated seconds before a new active video's first refresh (its metrics stay null
     until then); ``empty`` skips the preloaded videos of the fixtures.
+
+    ``admin_key`` guards the control plane (``/__mock/``); ``journal_size`` bounds each
+    session's request journal; ``max_sessions`` the sessions that may exist at once. The
+    fault settings are every new session's :class:`~mockserver.faults.FaultPlan`.
+
+    ``store`` is ``"memory"`` (this process only) or a Redis URL
+    (``redis://host:port/db``) whose state every replica shares, under the key prefix
+    ``store_prefix``; ``workers`` is how many server processes ``serve`` runs (more
+    than one needs the shared store).
     """
 
     host: str = "127.0.0.1"
@@ -60,6 +71,21 @@ class Settings:
     time_scale: float = 1.0
     first_refresh_delay: float = 0.0
     empty: bool = False
+    admin_key: str = "mock-admin"
+    journal_size: int = 1000
+    max_sessions: int = 1000
+    latency_ms: tuple[int, int] | None = None
+    error_faults: tuple[ErrorFault, ...] = ()
+    drop_rate: float = 0.0
+    upstream_down: bool = False
+    store: str = "memory"
+    store_prefix: str = "mockserver"
+    workers: int = 1
+
+    @property
+    def faults(self) -> FaultPlan:
+        """The fault plan a session starts with (and returns to on reset)."""
+        return FaultPlan(self.latency_ms, self.error_faults, self.drop_rate, self.upstream_down)
 
     @property
     def base_url(self) -> str:

@@ -62,8 +62,9 @@ def test_window_is_ten_minutes_from_completion(client: MockClient) -> None:
     assert "idempotency-replayed" not in expired.headers
 
 
+@pytest.mark.store("memory")  # it reads the memory store's private records
 def test_in_flight_is_409(client: MockClient) -> None:
-    store = client.services.store
+    store = asyncio.run(client.services.sessions.backend.session("default"))
     org = "5d1f7a52-3c1e-4f0b-9a57-2f6c1e0b8a01"  # Acme Media, fixtures/keys.yaml
     # Claim the key the way a concurrent first request would, with this request's
     # fingerprint, and leave it unfinished.

@@ -122,7 +122,7 @@ def test_whoami_names_the_caller(client: MockClient) -> None:
 
 def test_health_and_meta_need_no_key_and_carry_no_rate_limit(client: MockClient) -> None:
     health = client.get("/v2/health")
-    assert health.json() == {"status": "ok", "store": "memory"}
+    assert health.json() == {"status": "ok", "store": client.services.sessions.backend.name}
     meta = client.get("/v2/meta")
     assert meta.json()["data"]["openapi_url"] == "http://127.0.0.1:4010/v2/openapi.json"
     assert meta.json()["data"]["deprecation"] is None

@@ -90,9 +90,10 @@ def test_serves_the_api_over_a_socket(server: tuple[subprocess.Popen[str], str])
 def test_banner_lists_the_persona_keys(tmp_path: Path) -> None:
     process, _ = _start(tmp_path)
     assert process.stdout is not None
-    out = "".join(process.stdout.readline() for _ in range(10))
+    out = "".join(process.stdout.readline() for _ in range(11))
     process.send_signal(signal.SIGINT)
     process.wait(timeout=10)
+    assert "/__mock (Authorization: Bearer <admin key>)" in out
     for key in ("ca_test_readonly", "ca_test_inactive", "ca_test_other", "ca_test_quota"):
         assert key in out
 
@@ -158,3 +159,47 @@ def test_port_in_use_is_a_clear_error(
     )
     assert result.returncode == 2
     assert "cannot listen" in result.stderr
+
+
+def _outcomes(base: str, count: int) -> list[int | str]:
+    """Status per request, or "dropped" when the connection was cut without an answer."""
+    found: list[int | str] = []
+    for _ in range(count):
+        # A fresh connection per request: a dropped one must not poison the next.
+        with httpx.Client(base_url=base, timeout=10) as client:
+            try:
+                found.append(client.get("/health").status_code)
+            except (httpx.RemoteProtocolError, httpx.ReadError):
+                found.append("dropped")
+    return found
+
+
+def test_dropped_connections_over_a_socket_are_seeded(tmp_path: Path) -> None:
+    runs = []
+    for _ in range(2):
+        process, base = _start(tmp_path, "--seed", "3", "--drop-rate", "40%", "--latency", "1")
+        try:
+            runs.append(_outcomes(base, 20))
+        finally:
+            process.send_signal(signal.SIGINT)
+            _, err = process.communicate(timeout=10)
+        # uvicorn saw the client go, not an application error.
+        assert "Exception in ASGI application" not in err
+        assert "returned without" not in err
+    assert runs[0] == runs[1]
+    assert set(runs[0]) == {200, "dropped"}
+
+
+def test_upstream_down_over_a_socket(tmp_path: Path) -> None:
+    process, base = _start(tmp_path, "--upstream-down", "--error-rate", "502:10%")
+    try:
+        with httpx.Client(base_url=base, timeout=10) as client:
+            health = client.get("/health")
+            assert health.status_code == 503
+            assert health.json()["status"] == "unavailable"
+            videos = client.get("/videos", headers={"Authorization": "Bearer ca_test_full"})
+            assert videos.status_code == 503
+            assert videos.headers["retry-after"] == "1"
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=10)

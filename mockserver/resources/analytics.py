@@ -39,7 +39,7 @@ async def _videos(call: Call) -> tuple[list[VideoState], list[str]]:
     found: list[VideoState] = []
     missing: list[str] = []
     for wanted in dict.fromkeys(i.lower() for i in call.body["video_ids"]):
-        video = await call.services.store.get_video(organization_id, wanted)
+        video = await call.store.get_video(organization_id, wanted)
         if video is None:
             missing.append(wanted)
         else:
@@ -55,7 +55,7 @@ def _gain(end: int | None, start: int | None) -> int | None:
 
 async def video_metrics(call: Call) -> Reply:
     """Per video, what was gained over the period."""
-    now = call.services.clock.now()
+    now = call.clock.now()
     period: str = call.body.get("period", "30d")
     if period == "custom":
         start_date = date.fromisoformat(call.body["start_date"])
@@ -108,7 +108,7 @@ async def video_metrics(call: Call) -> Reply:
 
 async def video_deltas(call: Call) -> Reply:
     """Per video and window, the change of view_count between now and N days ago."""
-    now = call.services.clock.now()
+    now = call.clock.now()
     windows = sorted(set(call.body["windows"]))
     videos, missing = await _videos(call)
     simulator = call.services.simulator

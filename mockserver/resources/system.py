@@ -7,7 +7,10 @@ from mockserver.responses import Reply
 
 
 async def get_health(call: Call) -> Reply:
-    return Reply(200, {"status": "ok", "store": call.services.store.name})
+    """200 when the state store answers; its StoreUnavailable is the pipeline's 503."""
+    backend = call.services.sessions.backend
+    await backend.ping()
+    return Reply(200, {"status": "ok", "store": backend.name})
 
 
 async def get_meta(call: Call) -> Reply:

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from mockserver.context import Call, Handler
 from mockserver.identifiers import IdentifierError, ResolvedPost, resolve
-from mockserver.listing import ListQuery, paginate
+from mockserver.listing import ListQuery, indexed, page_from_index, paginate
 from mockserver.problems import Problem, validation_problem
 from mockserver.responses import Reply
 from mockserver.simulation import VideoState, new_schedule, next_version, reschedule
@@ -27,7 +27,16 @@ from mockserver.validation import Explainer
 def video_id(organization_id: str, platform: str, external_id: str) -> str:
     """The deterministic id of a post tracked by an organization: a UUIDv5."""
     digest = hashlib.sha1(_namespace(organization_id) + f"{platform}:{external_id}".encode())
-    return str(uuid.UUID(bytes=digest.digest()[:16], version=5))
+    # uuid.UUID(bytes=..., version=5) then str(): the same text, formatted without
+    # building a UUID object (~1.5 µs of every track).
+    value = int.from_bytes(digest.digest()[:16]) & _CLEAR_VERSION | _SET_VERSION_5
+    text = f"{value:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+# RFC 4122: version 5 in bits 76-79, the variant 10 in bits 62-63.
+_CLEAR_VERSION = ~((0xF000 << 64) | (0xC000 << 48))
+_SET_VERSION_5 = (5 << 76) | (0x8000 << 48)
 
 
 @lru_cache(maxsize=1024)
@@ -69,14 +78,14 @@ async def track_video(call: Call) -> Reply:
         # The schema already admits only resolvable identifiers; this guards the rule
         # should the two ever drift apart.
         raise validation_problem([{"field": "identifier", "message": exc.message}]) from None
-    now = services.clock.now()
+    now = call.clock.now()
     identifier = video_id(organization.id, post.platform, post.external_id)
-    existing = await services.store.get_video(organization.id, identifier)
+    existing = await call.store.get_video(organization.id, identifier)
     if existing is None:
         delay = services.settings.first_refresh_delay
         video = new_video(identifier, post, call.body, now, delay)
         try:
-            existing, created = await services.store.insert_video(
+            existing, created = await call.store.insert_video(
                 organization.id, video, organization.video_quota
             )
         except QuotaExceeded as exc:
@@ -95,7 +104,7 @@ async def track_video(call: Call) -> Reply:
 async def get_video(call: Call) -> Reply:
     """GET /videos/{video_id}: the organization's video, or 404 (never 403)."""
     video = await _find(call)
-    now = call.services.clock.now()
+    now = call.clock.now()
     return Reply(200, {"data": call.services.simulator.render_json(video, now)})
 
 
@@ -103,7 +112,7 @@ async def update_video(call: Call) -> Reply:
     """PATCH /videos/{video_id}: change activity, interval and/or tags."""
     services = call.services
     video = await _find(call)
-    now = services.clock.now()
+    now = call.clock.now()
     changes: Mapping[str, Any] = call.body
     active = changes.get("is_active", video.is_active)
     interval = int(changes.get("scrape_interval_hours", video.scrape_interval_hours))
@@ -113,7 +122,7 @@ async def update_video(call: Call) -> Reply:
         video.metadata = dict(changes["metadata"])
     video.updated_at = now
     video.version = next_version()
-    if not await services.store.save_video(_organization(call).id, video):
+    if not await call.store.save_video(_organization(call).id, video):
         raise _not_found(video.id)  # untracked meanwhile
     return Reply(200, {"data": services.simulator.render(video, now)})
 
@@ -121,7 +130,7 @@ async def update_video(call: Call) -> Reply:
 async def untrack_video(call: Call) -> Reply:
     """DELETE /videos/{video_id}: 204; afterwards the id is a 404."""
     wanted = call.params["video_id"].lower()
-    if not await call.services.store.delete_video(_organization(call).id, wanted):
+    if not await call.store.delete_video(_organization(call).id, wanted):
         raise _not_found(wanted)
     return Reply(204)
 
@@ -133,11 +142,17 @@ async def list_videos(call: Call) -> Reply:
     query = ListQuery.from_params(params)
     limit: int = params["limit"]
     after = None
-    as_of = services.clock.now()
+    as_of = call.clock.now()
     if "cursor" in params:
         as_of, after = services.cursors.decode(params["cursor"], organization.id, query)
-    videos = await services.store.list_videos(organization.id)
-    page = paginate(videos, query, services.simulator, as_of, after, limit, params["include_total"])
+    include_total: bool = params["include_total"]
+    if indexed(query):
+        page = await page_from_index(
+            call.store, organization.id, query, as_of, after, limit, include_total
+        )
+    else:
+        videos = await call.store.list_videos(organization.id)
+        page = paginate(videos, query, services.simulator, as_of, after, limit, include_total)
     next_cursor = None
     if page.next_key is not None:
         next_cursor = services.cursors.encode(organization.id, query, as_of, page.next_key)
@@ -172,7 +187,7 @@ def _links(call: Call, query: ListQuery, limit: int, next_cursor: str | None) ->
 
 async def _find(call: Call) -> VideoState:
     wanted = call.params["video_id"].lower()
-    video = await call.services.store.get_video(_organization(call).id, wanted)
+    video = await call.store.get_video(_organization(call).id, wanted)
     if video is None:
         raise _not_found(wanted)
     return video

@@ -60,7 +60,7 @@ def test_operations_conform(case: schemathesis.Case) -> None:
     # answers with 422; across unrelated examples that is the fuzzer's artefact, not a
     # client's request, and it would read as a rejected valid request. The rule itself
     # is covered by tests/test_api_idempotency.py.
-    APP.state.services.store.__init__()
+    APP.state.services.sessions.backend.__init__()
     case.call_and_validate()
 
 
@@ -92,7 +92,7 @@ class Workflow(schema.as_state_machine()):  # type: ignore[misc]
     """POST /videos -> GET /videos/{id} through the document's links."""
 
     def setup(self) -> None:
-        APP.state.services.store.__init__()  # a fresh, empty memory store per scenario
+        APP.state.services.sessions.backend.__init__()  # fresh sessions per scenario
 
 
 Workflow.TestCase.settings = settings(

@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver.app import app_for, create_app
+from mockserver.app import app_for, create_app, with_backend
 from mockserver.clock import ManualClock
 from mockserver.conformance import Conformance
 from mockserver.context import Services
 from mockserver.generation import ContentGenerator
 from mockserver.settings import Settings
-from mockserver.store import MemoryStore
+from mockserver.store import MemoryBackend
 from tests.checks import conforms_to
 from tests.unit.factories import DAY, HOUR, NOW, NOW_DT, find_post
 
@@ -40,7 +40,8 @@ class Client:
     def __init__(self, services: Services) -> None:
         self.clock = ManualClock(NOW_DT)
         # One compiled build per module; each client gets a fresh store and clock.
-        app = app_for(dataclasses.replace(services, store=MemoryStore(), clock=self.clock))
+        fresh = with_backend(dataclasses.replace(services, clock=self.clock), MemoryBackend())
+        app = app_for(fresh)
         self.http = TestClient(app, raise_server_exceptions=True)
         conformance = Conformance(services.spec)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from mockserver.cli import OPTIONS, env_name, main, parser, settings_from
 from mockserver.errors import StartupError
+from mockserver.faults import ErrorFault
 from mockserver.settings import Settings
 
 FROZEN = datetime(2026, 6, 14, 9, 30, tzinfo=UTC)
@@ -55,6 +57,27 @@ def option_cases(tmp_path: Path) -> dict[str, tuple[str, Any, str, Any]]:
         "time_scale": ("3600", 3600.0, "2.5", 2.5),
         "first_refresh_delay": ("90", 90.0, "0.5", 0.5),
         "empty": ("true", True, "no", False),
+        "admin_key": ("s3cret-admin", "s3cret-admin", "env-admin-key", "env-admin-key"),
+        "journal_size": ("0", 0, "50", 50),
+        "max_sessions": ("10", 10, "1", 1),
+        "latency_ms": ("250", (250, 250), "100-300", (100, 300)),
+        "error_faults": (
+            "503:2%,502:0.01",
+            (ErrorFault(503, 0.02, 1), ErrorFault(502, 0.01, 1)),
+            "500:1%:5",
+            (ErrorFault(500, 0.01, 5),),
+        ),
+        "drop_rate": ("0.5%", 0.005, "0.1", 0.1),
+        "upstream_down": ("on", True, "false", False),
+        "store": (
+            "redis://127.0.0.1:6379/0",
+            "redis://127.0.0.1:6379/0",
+            "redis://:secret@cache.internal",
+            "redis://:secret@cache.internal",
+        ),
+        "store_prefix": ("ci-job-7", "ci-job-7", "staging.mock", "staging.mock"),
+        # Several workers need the shared store, so both twins come with one.
+        "workers": ("4", 4, "2", 2),
     }
 
 
@@ -90,17 +113,25 @@ def test_flag_beats_env_beats_default(tmp_path: Path, setting: str) -> None:
     flag = OPTIONS[setting][0]
     env = {env_name(setting): env_value}
     default = getattr(Settings(), setting)
+    if setting == "workers":
+        env["MOCKSERVER_STORE"] = "redis://127.0.0.1:6379/0"
 
     assert flag_result != default
     assert flag_result != env_result
     # the flag beats the default; so does its twin alone
-    assert getattr(settings([flag, flag_value]), setting) == flag_result
-    assert getattr(settings([], {env_name(setting): flag_value}), setting) == flag_result
+    assert getattr(settings([flag, flag_value], env_store(setting)), setting) == flag_result
+    alone = {env_name(setting): flag_value, **env_store(setting)}
+    assert getattr(settings([], alone), setting) == flag_result
     # the twin is read; the flag beats it
     assert getattr(settings([], env), setting) == env_result
     assert getattr(settings([flag, flag_value], env), setting) == flag_result
     # neither: the default
     assert getattr(settings([], {"MOCKSERVER_OTHER": env_value}), setting) == default
+
+
+def env_store(setting: str) -> dict[str, str]:
+    """What a setting needs beside it: several workers need the shared store."""
+    return {"MOCKSERVER_STORE": "redis://127.0.0.1:6379/0"} if setting == "workers" else {}
 
 
 def test_valid_flag_hides_a_bad_env_twin() -> None:
@@ -126,6 +157,16 @@ def test_env_names() -> None:
         "MOCKSERVER_TIME_SCALE",
         "MOCKSERVER_FIRST_REFRESH_DELAY",
         "MOCKSERVER_EMPTY",
+        "MOCKSERVER_ADMIN_KEY",
+        "MOCKSERVER_JOURNAL_SIZE",
+        "MOCKSERVER_MAX_SESSIONS",
+        "MOCKSERVER_LATENCY",
+        "MOCKSERVER_ERROR_RATE",
+        "MOCKSERVER_DROP_RATE",
+        "MOCKSERVER_UPSTREAM_DOWN",
+        "MOCKSERVER_STORE",
+        "MOCKSERVER_STORE_PREFIX",
+        "MOCKSERVER_WORKERS",
     }
 
 
@@ -145,6 +186,16 @@ def test_flag_names_match_the_readme() -> None:
         "--time-scale",
         "--first-refresh-delay",
         "--empty",
+        "--admin-key",
+        "--journal-size",
+        "--max-sessions",
+        "--latency",
+        "--error-rate",
+        "--drop-rate",
+        "--upstream-down",
+        "--store",
+        "--store-prefix",
+        "--workers",
     }
 
 
@@ -183,6 +234,42 @@ def test_flag_names_match_the_readme() -> None:
         ("--first-refresh-delay", "1_000"),
         ("--spec", "/nonexistent/openapi.yaml"),
         ("--fixtures", "/nonexistent/fixtures"),
+        ("--admin-key", "short"),
+        ("--admin-key", "has a space in it"),
+        ("--journal-size", "-1"),
+        ("--journal-size", "1000001"),
+        ("--max-sessions", "0"),
+        ("--max-sessions", "many"),
+        ("--latency", "300-100"),
+        ("--latency", "60001"),
+        ("--latency", "fast"),
+        ("--latency", "-5"),
+        ("--error-rate", "404:1%"),
+        ("--error-rate", "503"),
+        ("--error-rate", "503:150%"),
+        ("--error-rate", "503:60%,502:50%"),
+        ("--error-rate", "503:1%,503:2%"),
+        ("--error-rate", "503:1%:0"),
+        ("--error-rate", ","),
+        ("--drop-rate", "2"),
+        ("--drop-rate", "some"),
+        ("--upstream-down", "maybe"),
+        ("--store", "redis"),
+        ("--store", "localhost:6379"),
+        ("--store", "http://127.0.0.1:6379"),
+        ("--store", "redis://"),
+        ("--store", "redis://127.0.0.1:notaport/0"),
+        ("--store", "redis://127.0.0.1:0/0"),
+        ("--store", "redis://127.0.0.1:6379/db1"),
+        ("--store", "redis://127.0.0.1:6379/0?timeout=1"),
+        ("--store", "Memory"),
+        ("--store-prefix", ""),
+        ("--store-prefix", "a:b"),
+        ("--store-prefix", "mock*"),
+        ("--store-prefix", "x" * 65),
+        ("--workers", "0"),
+        ("--workers", "two"),
+        ("--workers", "257"),
     ],
 )
 def test_bad_value_is_a_startup_error(flag: str, value: str) -> None:
@@ -327,6 +414,42 @@ def test_bad_new_options_are_collected_with_the_others() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "redis://127.0.0.1:6379/0",
+        "redis://localhost",
+        "redis://[::1]:6380/15",
+        "rediss://user:pass@cache.internal:6380/2",
+        "redis://cache.internal/",
+    ],
+)
+def test_store_urls(url: str) -> None:
+    assert settings(["--store", url]).store == url
+
+
+@pytest.mark.parametrize(
+    ("args", "environ", "source"),
+    [
+        (["--workers", "2"], {}, "--workers='2'"),
+        ([], {"MOCKSERVER_WORKERS": "3"}, "MOCKSERVER_WORKERS='3'"),
+        (["--workers", "2", "--store", "memory"], {}, "--workers='2'"),
+    ],
+)
+def test_several_workers_on_the_memory_store_refuse_to_start(
+    args: list[str], environ: dict[str, str], source: str
+) -> None:
+    error = startup_error(args, environ)
+    assert len(error.problems) == 1
+    assert error.problems[0].startswith(f"{source}: several workers need a shared store")
+    assert "--store redis://" in error.problems[0]
+
+
+def test_several_workers_on_redis_and_one_on_memory_are_fine() -> None:
+    assert settings(["--workers", "2", "--store", "redis://127.0.0.1:6379/0"]).workers == 2
+    assert settings(["--workers", "1"]).workers == 1
+
+
 def test_port_zero_is_allowed() -> None:
     assert settings(["--port", "0"]).port == 0
 
@@ -374,6 +497,25 @@ def test_main_out_of_range_freeze_time_exits_2(capsys: pytest.CaptureFixture[str
     assert "--freeze-time" in capsys.readouterr().err
 
 
+@pytest.mark.usefixtures("clean_environ")
+def test_main_unreachable_store_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.redis_server import free_port
+
+    url = f"redis://:hush@127.0.0.1:{free_port()}/0"
+    assert main(["serve", "--port", "0", "--store", url]) == 2
+    err = capsys.readouterr().err
+    assert f"--store: cannot reach redis://127.0.0.1:{url.rsplit(':', 1)[1]}" in err
+    assert "start redis-server" in err
+    assert "hush" not in err  # the password is never shown
+    assert "Traceback" not in err
+
+
+@pytest.mark.usefixtures("clean_environ")
+def test_main_workers_on_memory_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--workers", "2"]) == 2
+    assert "several workers need a shared store" in capsys.readouterr().err
+
+
 def test_bound_socket_says_tcp_so_asyncio_turns_nagle_off() -> None:
     # asyncio sets TCP_NODELAY only on sockets whose proto is IPPROTO_TCP; without it
     # every keep-alive response waited ~40 ms for the client's delayed ACK.
@@ -386,3 +528,12 @@ def test_bound_socket_says_tcp_so_asyncio_turns_nagle_off() -> None:
         assert sock.proto == socket.IPPROTO_TCP
     finally:
         sock.close()
+
+
+def test_the_readme_table_lists_every_flag_and_twin() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    rows = {
+        (flag, env)
+        for flag, env in re.findall(r"^\| `(--[a-z-]+)` \| `(MOCKSERVER_[A-Z_]+)` \|", readme, re.M)
+    }
+    assert rows == {(flag, env_name(setting)) for setting, (flag, _, _) in OPTIONS.items()}

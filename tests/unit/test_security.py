@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,16 +17,29 @@ from mockserver.keys import ApiKey, KeyRing, digest, load_keys
 from mockserver.problems import Problem
 from mockserver.security import Security
 from mockserver.spec import Limits
-from mockserver.store import MemoryStore
+from mockserver.store import MemoryStore, Store
 
 T0 = 1_800_000_000.0  # a multiple of 60: the start of a fixed window
 CHALLENGE = 'Bearer realm="creatoraudit"'
 RATE_HEADERS = {"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"}
 
 
+class BoundSecurity(Security):
+    """The tests' Security: every admission counts into one store of its own."""
+
+    def __init__(self, keyring: KeyRing, store: MemoryStore, limits: Limits, **options: Any):
+        super().__init__(keyring, limits, **options)
+        self.store = store
+
+    async def admit(
+        self, key: ApiKey, scope: str, now: float, store: Store | None = None
+    ) -> Mapping[str, str]:
+        return await super().admit(key, scope, now, store or self.store)
+
+
 @pytest.fixture
 def security(keyring: KeyRing, limits: Limits) -> Security:
-    return Security(keyring, MemoryStore(), limits)
+    return BoundSecurity(keyring, MemoryStore(), limits)
 
 
 def key_of(keyring: KeyRing, plain: str) -> ApiKey:
@@ -193,7 +207,7 @@ def test_window_resets_after_window_seconds(security: Security, keyring: KeyRing
 def test_rate_limit_off_never_429_but_counts(
     keyring: KeyRing, limits: Limits, security: Security
 ) -> None:
-    relaxed = Security(keyring, MemoryStore(), limits, rate_limit=False)
+    relaxed = BoundSecurity(keyring, MemoryStore(), limits, rate_limit=False)
     key = key_of(keyring, "ca_test_ratelimited")
     seen = [admit(relaxed, key, "read", T0)["X-RateLimit-Remaining"] for _ in range(8)]
     assert seen == ["4", "3", "2", "1", "0", "0", "0", "0"]
@@ -204,7 +218,7 @@ def test_rate_limit_off_never_429_but_counts(
 
 
 def test_rate_limit_off_still_checks_scope(keyring: KeyRing, limits: Limits) -> None:
-    relaxed = Security(keyring, MemoryStore(), limits, rate_limit=False)
+    relaxed = BoundSecurity(keyring, MemoryStore(), limits, rate_limit=False)
     problem = admit_problem(relaxed, key_of(keyring, "ca_test_readonly"), "write", T0)
     assert problem.code == "INSUFFICIENT_SCOPE"
 
@@ -220,7 +234,7 @@ def test_scope_is_checked_before_rate_limit(tmp_path: Path, limits: Limits) -> N
         encoding="utf-8",
     )
     ring = load_keys(path)
-    security = Security(ring, MemoryStore(), limits)
+    security = BoundSecurity(ring, MemoryStore(), limits)
     key = ring.by_digest[digest("tiny-read-key")]
     headers = admit(security, key, "read", T0)
     assert headers["X-RateLimit-Reset"] == str(int(T0) + 10)
