@@ -3,11 +3,14 @@
 Run from the repository root::
 
     .venv/bin/python bench/run.py [--duration 10] [--connections 32] [--scenarios ...]
-                                  [--no-prism] [--markdown] [--memory-100k] [--output FILE]
+                                  [--no-prism] [--no-redis] [--workers 2] [--markdown]
+                                  [--memory-100k] [--output FILE]
 
 One server at a time, each on a free 127.0.0.1 port and each started afresh per row: the
-baseline (``bench/baseline.py``), then the mock once per scenario, then Prism (static and
-``-d``) when node and npx are present. Every row is wrk ``--latency`` for a fixed time;
+baseline (``bench/baseline.py``), then the mock once per scenario, then the mock on a
+private redis-server (``--store redis://...``) with one worker and with ``--workers``
+workers, then Prism (static and ``-d``) when node and npx are present. Every row is wrk
+``--latency`` for a fixed time;
 the table gives throughput, latency, errors, peak RSS, start time, and each row's
 throughput as a share of the baseline's in the same run. bench/README.md explains it.
 """
@@ -20,6 +23,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -28,9 +32,11 @@ from types import FrameType
 from harness import prism
 from harness.machine import load_average, machine_facts
 from harness.procs import Fleet, Server, StartError, free_port, sample_peak_rss, tree_rss_mib
+from harness.redis_server import RedisUnavailable, redis_server
 from harness.report import Row, markdown_table, plain_table, verdict_lines
 from harness.scenarios import (
     AUTH_HEADER,
+    REDIS_TARGETS,
     SCENARIOS,
     UNKNOWN_VIDEO,
     Load,
@@ -51,11 +57,36 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def mock_command(port: int) -> list[str]:
+def mock_command(port: int, *extra: str) -> list[str]:
     """The venv's ``mockserver`` script, or ``python -m mockserver`` without one."""
     script = Path(sys.executable).with_name("mockserver")
     head = [str(script)] if script.exists() else [sys.executable, "-m", "mockserver"]
-    return [*head, "serve", "--port", str(port), "--rate-limit", "off", "--log-level", "warning"]
+    serve = ["serve", "--port", str(port), "--rate-limit", "off", "--log-level", "warning"]
+    return [*head, *serve, *extra]
+
+
+@dataclass(frozen=True)
+class Store:
+    """Where a mock row keeps its state: memory (``url`` None) or a Redis."""
+
+    url: str | None = None
+    workers: int = 1
+
+    @property
+    def label(self) -> str:
+        if self.url is None:
+            return "mock"
+        return "mock+redis" + (f" w{self.workers}" if self.workers > 1 else "")
+
+    def args(self, scenario: str) -> list[str]:
+        if self.url is None:
+            return []
+        # A prefix per row: the rows share the redis-server, never their videos.
+        prefix = f"bench-{scenario}-w{self.workers}".replace("_", "-")
+        return ["--store", self.url, "--store-prefix", prefix, "--workers", str(self.workers)]
+
+
+MEMORY = Store()
 
 
 class Bench:
@@ -112,19 +143,30 @@ class Bench:
         self.baseline_rps, row.ratio = row.result.requests_per_s, 1.0
         self.rows.append(row)
 
-    def run_mock(self, name: str) -> None:
+    def run_mock(self, name: str, store: Store = MEMORY) -> None:
         scenario = SCENARIOS[name]
-        row = Row("mock", name, target=scenario.target)
+        target_ratio, target_p99 = scenario.target_ratio, scenario.target_p99_ms
+        if store is not MEMORY:
+            # Issue 6's one target for the shared store: new-video POSTs, one worker.
+            target_ratio = REDIS_TARGETS.get(name) if store.workers == 1 else None
+            target_p99 = None
+        row = Row(store.label, name, target=f">={target_ratio:.2f}" if target_ratio else "")
+        if store is MEMORY:
+            row.target = scenario.target
+        command = partial(mock_command_for, store=store, scenario=name)
+        label = f"{store.label.replace(' ', '-').replace('+', '-')}-{name}"
         try:
-            server = self.start(f"mock-{name}", mock_command, "/v2/health", MOCK_START_TIMEOUT)
+            server = self.start(label, command, "/v2/health", MOCK_START_TIMEOUT)
         except StartError as exc:
-            self.notes.append(f"mock for {name} did not start: {exc}")
+            self.notes.append(f"{store.label} for {name} did not start: {exc}")
             row.note = "mock did not start"
             self.rows.append(row)
             return
-        self.memory.record_start(server)
+        # The start-up and memory targets are the memory store's: other rows only show.
+        memory = self.memory if store is MEMORY else Memory()
+        memory.record_start(server)
         try:
-            self.drive(server, prepare(name, server, self.args.seed_count, self.memory), row)
+            self.drive(server, prepare(name, server, self.args.seed_count, memory), row)
         except NotApplicable as exc:
             row.note = str(exc)
         except Exception as exc:
@@ -134,8 +176,19 @@ class Bench:
         finally:
             row.start_s = server.start_seconds
             self.fleet.stop(server)
-        row.verdict = judge(row, scenario.target_ratio, scenario.target_p99_ms)
+        row.verdict = judge(row, target_ratio, target_p99)
         self.rows.append(row)
+
+    def run_redis(self) -> None:
+        """The scenarios again, on a private redis-server: one worker, then several."""
+        try:
+            with redis_server() as url:
+                log(f"redis-server at {url}")
+                for workers in (1, self.args.workers):
+                    for name in self.args.scenarios:
+                        self.run_mock(name, Store(url, workers))
+        except RedisUnavailable as exc:
+            self.notes.append(f"Redis rows skipped: {exc}")
 
     def run_prism(self) -> None:
         reason = prism.unavailable_reason() or prism.warm_cache(ROOT)
@@ -191,6 +244,10 @@ class Bench:
             self.memory.measured_100k_growth_mib = last - idle
 
 
+def mock_command_for(port: int, store: Store, scenario: str) -> list[str]:
+    return mock_command(port, *store.args(scenario))
+
+
 def judge(row: Row, ratio: float | None, p99_ms: float | None) -> str:
     if row.result is None or (ratio is None and p99_ms is None):
         return ""
@@ -212,6 +269,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="mock scenarios to run, in this order: " + ", ".join(SCENARIOS),
     )
     parser.add_argument("--no-prism", action="store_true", help="skip the Prism rows")
+    parser.add_argument(
+        "--no-redis", action="store_true", help="skip the rows of the mock on Redis"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2, help="workers of the second Redis row (2)"
+    )
     parser.add_argument("--markdown", action="store_true", help="also print Markdown tables")
     parser.add_argument(
         "--seed-count", type=int, default=10_000, help="videos tracked before list_50 (10000)"
@@ -233,6 +296,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error("--duration must be 1..600 seconds")
     if min(args.connections, args.threads, args.seed_count) < 1:
         parser.error("--connections, --threads and --seed-count must be at least 1")
+    if not 2 <= args.workers <= 64:
+        parser.error("--workers must be 2..64 (the first Redis row has one)")
     return args
 
 
@@ -274,6 +339,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench.run_baseline()
             for name in args.scenarios:
                 bench.run_mock(name)
+            if not args.no_redis:
+                bench.run_redis()
             if args.memory_100k:
                 bench.run_memory_100k()
             if not args.no_prism:

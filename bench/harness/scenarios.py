@@ -52,6 +52,10 @@ SCENARIOS = {
 }
 
 
+# The shared store's targets (issue 6), for its one-worker rows.
+REDIS_TARGETS = {"post_new": 0.25}
+
+
 @dataclass(frozen=True)
 class Load:
     """What wrk sends: a path, headers, and optionally a Lua script with its arguments."""
