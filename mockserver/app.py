@@ -6,17 +6,14 @@ compiled, the keys read, the content pools built, the docs page rendered.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import orjson
-from starlette.middleware.errors import ServerErrorMiddleware
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from mockserver.clock import Clock
 from mockserver.context import Services
@@ -34,6 +31,7 @@ from mockserver.prefer import Steering
 from mockserver.problems import PROBLEM_JSON, Problem, problem_body
 from mockserver.resources import EXPLAINERS, HANDLERS, synthesized
 from mockserver.resources.videos import new_video, video_id
+from mockserver.responses import Outgoing
 from mockserver.sessions import Sessions, conventions
 from mockserver.settings import Settings, default_spec_path
 from mockserver.simulation import Simulator
@@ -210,15 +208,25 @@ class MockApp:
         request_ids = RequestIdMiddleware(
             cors, pattern=services.spec.limits.request_id_pattern, seed=settings.seed
         )
-        self._app = ServerErrorMiddleware(request_ids, handler=_internal_error)
+        self._app = request_ids
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            # uvicorn's send is a method of its per-request cycle, which holds the
-            # connection's transport: a dropped-connection fault aborts it.
-            transport = getattr(getattr(send, "__self__", None), "transport", None)
-            scope.setdefault("state", {})["transport"] = transport
-        await self._app(scope, receive, send)
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        # uvicorn's send is a method of its per-request cycle, which holds the
+        # connection's transport: a dropped-connection fault aborts it.
+        transport = getattr(getattr(send, "__self__", None), "transport", None)
+        scope.setdefault("state", {})["transport"] = transport
+        try:
+            await self._app(scope, receive, send)
+        except Exception:
+            # The last resort (the pipeline answers its own errors): a problem+json 500
+            # unless the answer had begun, then the error goes on to the server's log,
+            # as with Starlette's ServerErrorMiddleware, minus its per-request wrapper.
+            with contextlib.suppress(Exception):
+                await _internal_error(scope, send)
+            raise
 
 
 def app_for(services: Services) -> MockApp:
@@ -226,9 +234,14 @@ def app_for(services: Services) -> MockApp:
     return MockApp(services)
 
 
-async def _internal_error(request: Request, exc: Exception) -> Response:
-    """Last resort (the pipeline catches its own): still a problem+json 500."""
-    request_id: Any = request.scope.get("state", {}).get("request_id", "unknown")
+async def _internal_error(scope: Scope, send: Send) -> None:
+    """A problem+json 500 (fails when the response has already started)."""
+    request_id = str(scope.get("state", {}).get("request_id", "unknown"))
     problem = Problem(500, "An unexpected error occurred; see the server log.")
-    body = problem_body(problem, request.url.path, str(request_id))
-    return Response(body, 500, media_type=PROBLEM_JSON, headers={"X-Request-ID": str(request_id)})
+    body = problem_body(problem, scope["path"], request_id)
+    headers = {"X-Request-ID": request_id}
+    await Outgoing(body, 500, headers=headers, media_type=PROBLEM_JSON)(scope, _no_body, send)
+
+
+async def _no_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}

@@ -7,7 +7,7 @@ request. The API key is redacted when the entry is made: it never reaches the st
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
@@ -17,7 +17,7 @@ from mockserver.clock import rfc3339
 
 # Bodies are kept up to this size; a longer one is cut and marked truncated.
 MAX_BODY_KEPT = 64 * 1024
-_REDACTED_HEADERS = frozenset({b"authorization", b"cookie", b"x-mock-admin-key"})
+_REDACTED_HEADERS = frozenset({"authorization", "cookie", "x-mock-admin-key"})
 
 
 class JournalEntry(NamedTuple):
@@ -73,17 +73,22 @@ class JournalEntry(NamedTuple):
         }
 
 
-def redact(raw_headers: Sequence[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:
+def redact(headers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     """Header pairs as text, with credentials replaced: an Authorization header keeps its
     scheme and a long key's last four characters (``Bearer [redacted]…full``), enough
     to tell personas apart; cookies, admin keys and short secrets are replaced whole."""
-    found: list[tuple[str, str]] = []
-    for name, value in raw_headers:
-        text = value.decode("latin-1")
-        if name in _REDACTED_HEADERS:
-            scheme, _, secret = text.partition(" ")
-            # Like a card's last four digits: only long keys show any of themselves.
-            shown = name == b"authorization" and len(secret) >= 12
-            text = f"{scheme} [redacted]…{secret[-4:]}" if shown else "[redacted]"
-        found.append((name.decode("latin-1"), text))
-    return tuple(found)
+    # The pipeline's decoded headers (lower-case names, the first of repeated ones), so
+    # recording decodes nothing again; most requests carry one secret at most.
+    if _REDACTED_HEADERS.isdisjoint(headers):
+        return tuple(headers.items())
+    return tuple(
+        (name, _redacted(name, value) if name in _REDACTED_HEADERS else value)
+        for name, value in headers.items()
+    )
+
+
+def _redacted(name: str, value: str) -> str:
+    scheme, _, secret = value.partition(" ")
+    # Like a card's last four digits: only long keys show any of themselves.
+    shown = name == "authorization" and len(secret) >= 12
+    return f"{scheme} [redacted]…{secret[-4:]}" if shown else "[redacted]"

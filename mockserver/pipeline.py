@@ -207,7 +207,7 @@ class Pipeline:
             method=scope["method"],
             path=scope["path"],
             query=scope["query_string"].decode("latin-1"),
-            headers=redact(scope["headers"]),
+            headers=redact(x.headers),
             body=body[:MAX_BODY_KEPT],
             body_truncated=len(body) > MAX_BODY_KEPT,
             status=status,
