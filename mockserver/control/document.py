@@ -79,7 +79,8 @@ def build(fitting: Fitting) -> ControlDocument:
     # Spec reads its body-size limit and request-id pattern from x-api-limits: the
     # control plane keeps the API's (1 MiB bodies), so it borrows the API's block.
     limits = orjson.loads(fitting.api_limits)
-    spec = Spec(DOCUMENT_PATH, "", {**document, "x-api-limits": limits})
+    # Bundled, and validated (schemas included) by the test suite: no meta-checks at start.
+    spec = Spec(DOCUMENT_PATH, "", {**document, "x-api-limits": limits}, check_schemas=False)
     return ControlDocument(document, orjson.dumps(document), spec)
 
 

@@ -55,6 +55,13 @@ def test_control_yaml_is_a_valid_openapi_31_document(
     validate(copy.deepcopy(build(fitting).document))  # as served
 
 
+def test_its_schemas_pass_the_meta_checks_skipped_at_start(fitting: Fitting) -> None:
+    served = build(fitting).document
+    limits = {"max_body_bytes": 1, "rate_limit": {"requests": 1, "window_seconds": 1}}
+    limits |= {"idempotency_window_seconds": 1, "request_id_pattern": "^.+$"}
+    Spec(DOCUMENT_PATH, "", {**served, "x-api-limits": limits}, check_schemas=True)
+
+
 def test_it_ships_inside_the_package() -> None:
     # The wheel packs the mockserver folder, so a file in it is in the wheel.
     assert DOCUMENT_PATH.parent == Path(mockserver.__file__).resolve().parent
