@@ -15,19 +15,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import orjson
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver import covers
 from mockserver.conformance import Conformance
 from mockserver.context import Call, Handler, Services, SessionClock
 from mockserver.faults import NOTHING, UPSTREAM_DOWN, Decision, ErrorFault, decide
+from mockserver.inbound import MISSING, decoded_headers, parse_json, read_body, route
 from mockserver.journal import MAX_BODY_KEPT, JournalEntry, redact
 from mockserver.negotiation import acceptable
 from mockserver.prefer import NONE as NO_PREFERENCES
@@ -46,7 +46,6 @@ from mockserver.validation import Explainer, check_body, check_parameters, raise
 
 logger = logging.getLogger("mockserver")
 
-_MISSING: Any = object()
 _IDEMPOTENCY_HEADER = "Idempotency-Key"
 # Headers a replay repeats from the stored response (RFC draft: the original outcome).
 _REPLAYED_HEADERS = ("Location",)
@@ -137,10 +136,7 @@ class Pipeline:
             await self._control(scope, receive, send)
             return
         request = Request(scope, receive)
-        # One plain dict for the dozen look-ups below (Starlette's Headers scans its
-        # list per look-up); the first of repeated headers wins, as there.
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in reversed(scope["headers"])}
-        exchange = Exchange(request, scope["state"]["request_id"], headers)
+        exchange = Exchange(request, scope["state"]["request_id"], decoded_headers(scope))
         response = await self._answer(exchange)
         if response is None:
             await _drop(scope)
@@ -224,7 +220,7 @@ class Pipeline:
         if not (declared.isdigit() and 0 < int(declared) <= self._max_body):
             return b""
         try:
-            return await self._read_body(x.request, x.headers)
+            return await read_body(x.request.receive, x.headers, self._max_body)
         except Problem:
             return b""
 
@@ -269,17 +265,7 @@ class Pipeline:
         services = self.services
         request, headers, extra = x.request, x.headers, x.extra
         path: str = request.scope["path"]
-        found = services.spec.match(path)
-        if found is None:
-            raise Problem(404, f"There is no resource at {path}.")
-        item, path_params = found
-        operation = item.operations.get(request.method)
-        if operation is None:
-            raise Problem(
-                405,
-                f"{request.method} is not allowed on {path}; allowed: {item.allow}.",
-                headers={"Allow": item.allow},
-            )
+        operation, path_params = route(services.spec, request.method, path, "resource")
         x.operation = operation
         if not acceptable(headers.get("accept"), operation.media_types):
             offered = ", ".join(sorted(operation.media_types))
@@ -309,10 +295,10 @@ class Pipeline:
                 )
                 return Outgoing(content, status, headers=forced, media_type=media_type)
 
-        body = _MISSING
+        body = MISSING
         if operation.body_schema is not None:
-            x.raw_body = await self._read_body(request, headers)
-            body = _parse_body(x.raw_body, headers.get("content-type"))
+            x.raw_body = await read_body(request.receive, headers, self._max_body)
+            body = parse_json(x.raw_body, headers.get("content-type"))
 
         errors: list[Any] = []
         query: dict[str, list[str]] = {}
@@ -321,7 +307,7 @@ class Pipeline:
                 query.setdefault(name, []).append(value)
         params = check_parameters(operation, path_params, query, headers, errors)
         if operation.body_schema is not None:
-            if body is _MISSING:
+            if body is MISSING:
                 if operation.body_required:
                     errors.append({"field": "body", "message": "a JSON request body is required"})
                 body = None
@@ -454,27 +440,6 @@ class Pipeline:
             await store.release_idempotent(organization_id, key)
         return self._respond(call, status, content, headers, media_type, extra)
 
-    async def _read_body(self, request: Request, headers: Mapping[str, str]) -> bytes:
-        declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self._max_body:
-            raise _too_large(self._max_body)
-        # ASGI messages read directly: Request.stream() is an async generator, ~2 µs
-        # more per body, and a body almost always arrives in one message.
-        receive = request.receive
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                raise ClientDisconnect()
-            chunk: bytes = message.get("body", b"")
-            size += len(chunk)
-            if size > self._max_body:
-                raise _too_large(self._max_body)
-            if not message.get("more_body", False):
-                return b"".join((*chunks, chunk)) if chunks else chunk
-            chunks.append(chunk)
-
     def _problem(self, problem: Problem, x: Exchange) -> Outgoing:
         x.errors = tuple(problem.errors or ())
         headers = {**x.extra, **(problem.headers or {})}
@@ -494,42 +459,3 @@ async def _drop(scope: Scope) -> None:
         raise ConnectionResetError("connection dropped (simulated fault)")
     transport.abort()
     await asyncio.sleep(0)
-
-
-def _too_large(limit: int) -> Problem:
-    return Problem(413, f"The request body is over the limit of {limit} bytes.")
-
-
-def _parse_body(raw: bytes, content_type: str | None) -> Any:
-    """The parsed JSON body, ``_MISSING`` when there is none; 415 or 400 Problems."""
-    if not raw:
-        return _MISSING
-    media, _, parameters = (content_type or "").partition(";")
-    if media.strip().lower() != "application/json":
-        shown = content_type or "none"
-        raise Problem(415, f"The body must be sent as application/json, not {shown}.")
-    for parameter in parameters.split(";"):
-        name, _, value = parameter.partition("=")
-        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in (
-            "utf-8",
-            "utf8",
-        ):
-            raise Problem(415, f"The body must be UTF-8 encoded, not {value.strip()}.")
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        pass
-    # orjson refuses integers beyond 64 bits, which are valid JSON (a 422 at most):
-    # the standard parser tells those apart from real syntax errors.
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise Problem(400, "The request body is not valid UTF-8.") from None
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except (json.JSONDecodeError, ValueError) as exc:
-        raise Problem(400, f"The request body is not valid JSON: {exc}.") from None
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON value")

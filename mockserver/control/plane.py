@@ -18,6 +18,7 @@ from mockserver.control.call import ControlCall
 from mockserver.control.document import Fitting, build
 from mockserver.control.inbound import MISSING, parse_json, read_body, split_query
 from mockserver.control.routes import endpoints
+from mockserver.inbound import decoded_headers, route
 from mockserver.problems import PROBLEM_JSON, FieldError, Problem, problem_body
 from mockserver.responses import JSON, Outgoing
 from mockserver.spec import Operation
@@ -75,21 +76,8 @@ class ControlPlane:
 
     async def _handle(self, request: Request) -> Outgoing:
         path: str = request.scope["path"]
-        found = self.spec.match(path)
-        if found is None:
-            raise Problem(404, f"There is no control endpoint at {path}.")
-        item, path_params = found
-        operation = item.operations.get(request.method)
-        if operation is None:
-            raise Problem(
-                405,
-                f"{request.method} is not allowed on {path}; allowed: {item.allow}.",
-                headers={"Allow": item.allow},
-            )
-        # The first of repeated headers wins, as in the API's pipeline.
-        headers = {
-            k.decode("latin-1"): v.decode("latin-1") for k, v in reversed(request.scope["headers"])
-        }
+        operation, path_params = route(self.spec, request.method, path, "control endpoint")
+        headers = decoded_headers(request.scope)
         if operation.scope is not None:
             self._authenticate(headers.get("authorization"))
         if operation.operation_id == _DOCUMENT_OPERATION:
@@ -131,7 +119,7 @@ class ControlPlane:
         """Body, parameters and schema checked: a 413/415/400, or one 422 listing all."""
         body: Any = MISSING
         if operation.body_schema is not None:
-            raw = await read_body(request, headers, self._max_body)
+            raw = await read_body(request.receive, headers, self._max_body)
             body = parse_json(raw, headers.get("content-type"))
         errors: list[FieldError] = []
         query, deep = split_query(
