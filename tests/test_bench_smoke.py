@@ -8,7 +8,6 @@ is skipped only where that is impossible.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -17,14 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from bench.harness.packages import can_install
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _wrk_obtainable() -> bool:
-    # Mirrors bench/harness/wrk.py: installed, or installable with apt-get as root.
-    if shutil.which("wrk") is not None:
-        return True
-    return shutil.which("apt-get") is not None and os.geteuid() == 0
+    # As the harness decides: installed, or installable with apt-get as root.
+    return shutil.which("wrk") is not None or can_install()
 
 
 @pytest.mark.skipif(

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from harness.packages import PackageUnavailable, ensure_command
 from harness.procs import HOST, free_port
 
 START_TIMEOUT = 10.0
@@ -38,9 +39,10 @@ def _pong(port: int) -> bool:
 @contextlib.contextmanager
 def redis_server() -> Iterator[str]:
     """Start redis-server, yield its URL, stop it (and forget its data) on the way out."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise RedisUnavailable("redis-server is not installed (apt-get install redis-server)")
+    try:
+        binary = ensure_command("redis-server", "redis-server")
+    except PackageUnavailable as exc:
+        raise RedisUnavailable(str(exc)) from None
     port = free_port()
     folder = Path(tempfile.mkdtemp(prefix="bench-redis-"))
     argv = [binary, "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no"]

@@ -2,51 +2,30 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-APT_TIMEOUT = 600  # seconds for each of apt-get update / install: bounded, but generous
+from harness.packages import PackageUnavailable, can_install, ensure_command
 
 
-class WrkUnavailable(RuntimeError):
+class WrkUnavailable(PackageUnavailable):
     """wrk is missing and cannot be installed here."""
 
 
 def can_install_wrk() -> bool:
     """Whether :func:`ensure_wrk` could install wrk: Debian's apt-get, as root."""
-    return shutil.which("apt-get") is not None and os.geteuid() == 0
+    return can_install()
 
 
 def ensure_wrk() -> str:
     """The path of wrk, installing Debian's ``wrk`` package first when it is missing."""
-    found = shutil.which("wrk")
-    if found:
-        return found
-    if not can_install_wrk():
-        raise WrkUnavailable(
-            "wrk is not installed and cannot be installed here (needs apt-get as root); "
-            "install it yourself, e.g. `sudo apt-get install -y wrk`, and run again"
-        )
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for argv in (["apt-get", "update"], ["apt-get", "install", "-y", "wrk"]):
-        try:
-            done = subprocess.run(
-                argv, env=env, capture_output=True, text=True, timeout=APT_TIMEOUT
-            )
-        except subprocess.TimeoutExpired:
-            raise WrkUnavailable(f"`{' '.join(argv)}` took over {APT_TIMEOUT} s") from None
-        if done.returncode != 0:
-            tail = "\n".join((done.stdout + done.stderr).splitlines()[-8:])
-            raise WrkUnavailable(f"`{' '.join(argv)}` failed:\n{tail}")
-    found = shutil.which("wrk")
-    if not found:
-        raise WrkUnavailable("apt-get installed the wrk package, but no wrk is on PATH")
-    return found
+    try:
+        return ensure_command("wrk", "wrk")
+    except PackageUnavailable as exc:
+        raise WrkUnavailable(str(exc)) from None
 
 
 @dataclass(frozen=True)
