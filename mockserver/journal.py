@@ -78,12 +78,13 @@ def redact(headers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     scheme and a long key's last four characters (``Bearer [redacted]…full``), enough
     to tell personas apart; cookies, admin keys and short secrets are replaced whole."""
     # The pipeline's decoded headers (lower-case names, the first of repeated ones), so
-    # recording decodes nothing again; most requests carry one secret at most.
+    # recording decodes nothing again. That dict was filled from the last header to the
+    # first: reversed, it is in the order the client sent.
     if _REDACTED_HEADERS.isdisjoint(headers):
-        return tuple(headers.items())
+        return tuple(reversed(headers.items()))
     return tuple(
         (name, _redacted(name, value) if name in _REDACTED_HEADERS else value)
-        for name, value in headers.items()
+        for name, value in reversed(headers.items())
     )
 
 

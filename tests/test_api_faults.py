@@ -173,3 +173,9 @@ def test_a_journal_size_of_zero_records_nothing(make_client) -> None:  # type: i
     client: MockClient = make_client(journal_size=0)
     client.get("/v2/whoami", headers=FULL)
     assert journal(client) == []
+
+
+def test_the_journal_keeps_the_order_headers_were_sent_in(client: MockClient) -> None:
+    client.get("/v2/whoami", headers={**FULL, "X-First": "1", "X-Second": "2"})
+    names = [name for name, _ in journal(client)[-1].headers]
+    assert names.index("authorization") < names.index("x-first") < names.index("x-second")

