@@ -7,7 +7,6 @@ request. The API key is redacted when the entry is made: it never reaches the st
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
@@ -73,7 +72,7 @@ class JournalEntry(NamedTuple):
         }
 
 
-def redact(headers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+def redact(headers: dict[str, str]) -> tuple[tuple[str, str], ...]:
     """Header pairs as text, with credentials replaced: an Authorization header keeps its
     scheme and a long key's last four characters (``Bearer [redacted]…full``), enough
     to tell personas apart; cookies, admin keys and short secrets are replaced whole."""

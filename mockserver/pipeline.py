@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -23,7 +22,7 @@ import orjson
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mockserver import covers
+from mockserver import covers, idempotency
 from mockserver.conformance import Conformance
 from mockserver.context import Call, Handler, Services, SessionClock
 from mockserver.faults import NOTHING, UPSTREAM_DOWN, Decision, ErrorFault, decide
@@ -37,18 +36,13 @@ from mockserver.security import Security
 from mockserver.spec import Operation
 from mockserver.store import (
     STORE_RETRY_AFTER,
-    IdempotencyState,
     Store,
-    StoredResponse,
     StoreUnavailable,
 )
 from mockserver.validation import Explainer, check_body, check_parameters, raise_if_any
 
 logger = logging.getLogger("mockserver")
 
-_IDEMPOTENCY_HEADER = "Idempotency-Key"
-# Headers a replay repeats from the stored response (RFC draft: the original outcome).
-_REPLAYED_HEADERS = ("Location",)
 _HEALTH = "getHealth"
 
 
@@ -328,10 +322,13 @@ class Pipeline:
             x.store,
             x.clock,
         )
-        idempotency_key = params.get(_IDEMPOTENCY_HEADER)
+        idempotency_key = params.get(idempotency.HEADER)
         if key is not None and idempotency_key is not None:
-            return await self._idempotent(call, idempotency_key, extra)
-        status, content, reply_headers, media_type = await self._run(call)
+            window = services.spec.limits.idempotency_window_seconds
+            answer = await idempotency.once(call, idempotency_key, self._run, window)
+            status, content, reply_headers, media_type = answer
+        else:
+            status, content, reply_headers, media_type = await self._run(call)
         return self._respond(call, status, content, reply_headers, media_type, extra)
 
     def _fault(self, x: Exchange, operation: Operation, error: ErrorFault) -> Outgoing:
@@ -389,56 +386,6 @@ class Pipeline:
             if if_none_match and matches(if_none_match, tag):
                 return Outgoing(status_code=304, headers=headers)
         return Outgoing(content, status_code=status, headers=headers, media_type=media_type)
-
-    async def _idempotent(self, call: Call, key: str, extra: dict[str, str]) -> Outgoing:
-        """Run a create at most once per (organization, key) within the window."""
-        store, clock = call.store, call.clock
-        assert call.key is not None
-        organization_id = call.key.organization.id
-        fingerprint = hashlib.blake2b(
-            b"\0".join(
-                (
-                    call.operation.method.encode(),
-                    call.request.scope["path"].encode(),
-                    orjson.dumps(call.body, option=orjson.OPT_SORT_KEYS),
-                )
-            ),
-            digest_size=32,
-        ).digest()
-        outcome = await store.begin_idempotent(organization_id, key, fingerprint, clock.now())
-        if outcome.state is IdempotencyState.REPLAY:
-            assert outcome.response is not None
-            stored = outcome.response
-            headers = {**dict(stored.headers), "Idempotency-Replayed": "true", **extra}
-            return Outgoing(stored.body, stored.status, headers=headers, media_type=JSON)
-        if outcome.state is IdempotencyState.MISMATCH:
-            raise Problem(
-                422,
-                "This Idempotency-Key was already used with a different request.",
-                errors=[
-                    {
-                        "field": _IDEMPOTENCY_HEADER,
-                        "message": "was already used with a different method, path or body",
-                    }
-                ],
-            )
-        if outcome.state is IdempotencyState.IN_FLIGHT:
-            raise Problem(
-                409, "A request with this Idempotency-Key is still in flight; retry later."
-            )
-        try:
-            status, content, headers, media_type = await self._run(call)
-        except BaseException:
-            await store.release_idempotent(organization_id, key)
-            raise
-        if 200 <= status < 300:
-            kept = tuple((name, headers[name]) for name in _REPLAYED_HEADERS if name in headers)
-            window = self.services.spec.limits.idempotency_window_seconds
-            stored = StoredResponse(status, content, kept)
-            await store.complete_idempotent(organization_id, key, stored, clock.now(), window)
-        else:
-            await store.release_idempotent(organization_id, key)
-        return self._respond(call, status, content, headers, media_type, extra)
 
     def _problem(self, problem: Problem, x: Exchange) -> Outgoing:
         x.errors = tuple(problem.errors or ())
