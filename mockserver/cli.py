@@ -282,7 +282,9 @@ def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Setti
     return Settings(**values)
 
 
-def _bind(settings: Settings) -> socket.socket:
+def bind_socket(settings: Settings) -> socket.socket:
+    """A listening TCP socket on the settings' host and port (0: a free one); StartupError
+    when it is taken. Shared by ``serve`` and the pytest plugin's socket mode."""
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
     # IPPROTO_TCP spelled out: asyncio turns Nagle off (TCP_NODELAY) only on sockets
     # whose proto says TCP, and accepted sockets inherit it. With proto 0, every
@@ -326,7 +328,7 @@ def serve(settings: Settings) -> None:
 
     from mockserver.app import create_app
 
-    sock = _bind(settings)
+    sock = bind_socket(settings)
     if settings.port == 0:
         settings = dataclasses.replace(settings, port=sock.getsockname()[1])
     try:

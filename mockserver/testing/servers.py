@@ -122,11 +122,11 @@ class SocketServer(RunningServer):
     ) -> None:
         import uvicorn
 
-        from mockserver.cli import _bind  # one place knows how to bind (IPPROTO_TCP)
+        from mockserver.cli import bind_socket  # one place knows how to bind (IPPROTO_TCP)
 
         settings = dataclasses.replace(settings or Settings(), host="127.0.0.1", port=0)
         try:
-            self._socket = _bind(settings)
+            self._socket = bind_socket(settings)
         except StartupError as exc:
             raise MockServerStartupError(f"mockserver cannot start: {exc.render()}") from None
         port = self._socket.getsockname()[1]

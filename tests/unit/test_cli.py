@@ -521,9 +521,9 @@ def test_bound_socket_says_tcp_so_asyncio_turns_nagle_off() -> None:
     # every keep-alive response waited ~40 ms for the client's delayed ACK.
     import socket
 
-    from mockserver.cli import _bind
+    from mockserver.cli import bind_socket
 
-    sock = _bind(Settings(host="127.0.0.1", port=0))
+    sock = bind_socket(Settings(host="127.0.0.1", port=0))
     try:
         assert sock.proto == socket.IPPROTO_TCP
     finally:
