@@ -338,11 +338,8 @@ class Pipeline:
         why = "the upstream is down" if down else f"a {error.status} fault"
         headers = {"Retry-After": str(error.retry_after)} if error.status == 503 else {}
         if operation.operation_id == _HEALTH and error.status == 503:
-            reason = f"{why} (simulated fault)"
             store = self.services.sessions.backend.name
-            body = {"status": "unavailable", "store": store, "reason": reason}
-            headers.update(x.extra)
-            return Outgoing(orjson.dumps(body), 503, headers=headers, media_type=JSON)
+            return _health_down(store, f"{why} (simulated fault)", {**headers, **x.extra})
         detail = f"Simulated fault: {why}." + (
             f" Retry after {error.retry_after} s." if error.status == 503 else ""
         )
@@ -359,8 +356,7 @@ class Pipeline:
         found = self.services.spec.match(x.request.scope["path"])
         operation = found[0].operations.get(x.request.method) if found is not None else None
         if operation is not None and operation.operation_id == _HEALTH:
-            body = {"status": "unavailable", "store": lost.store, "reason": str(lost)}
-            return Outgoing(orjson.dumps(body), 503, headers=headers, media_type=JSON)
+            return _health_down(lost.store, str(lost), headers)
         detail = f"The state store cannot be used: {lost}. Retry after {STORE_RETRY_AFTER} s."
         return self._problem(Problem(503, detail, headers=headers), x)
 
@@ -392,6 +388,12 @@ class Pipeline:
         headers = {**x.extra, **(problem.headers or {})}
         body = problem_body(problem, x.request.scope["path"], x.request_id)
         return Outgoing(body, problem.status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def _health_down(store: str, reason: str, headers: dict[str, str]) -> Outgoing:
+    """``/health``'s 503: a health body (HealthUnavailable), not a problem."""
+    body = {"status": "unavailable", "store": store, "reason": reason}
+    return Outgoing(orjson.dumps(body), 503, headers=headers, media_type=JSON)
 
 
 async def _drop(scope: Scope) -> None:

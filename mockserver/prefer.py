@@ -75,7 +75,7 @@ class Steering:
         self._base_path = spec.base_path
         # Named examples per operation (names are unique within an operation).
         self._examples: dict[str, dict[str, Example]] = {
-            op.operation_id: _examples(spec.document, op) for op in spec.operations.values()
+            op.operation_id: _examples(spec, op) for op in spec.operations.values()
         }
 
     def parse(self, header: str | None, operation: Operation) -> Preferences:
@@ -226,26 +226,14 @@ def _data_id(body: bytes) -> str:
     return str(value)
 
 
-def _examples(document: Mapping[str, Any], operation: Operation) -> dict[str, Example]:
+def _examples(spec: Spec, operation: Operation) -> dict[str, Example]:
     """The named response examples of an operation, from the raw document."""
-    raw = document["paths"]
-    template = operation.path
-    responses = raw[template][operation.method.lower()].get("responses", {})
+    raw = spec.document["paths"][operation.path][operation.method.lower()]
     found: dict[str, Example] = {}
-    for status_text, response in responses.items():
-        response = _deref(document, response)
-        for media_type, content in (response.get("content") or {}).items():
+    for status_text, response in raw.get("responses", {}).items():
+        for media_type, content in (spec.resolve(response).get("content") or {}).items():
             for name, example in (content.get("examples") or {}).items():
-                example = _deref(document, example)
+                example = spec.resolve(example)
                 if "value" in example:
                     found.setdefault(name, Example(int(status_text), media_type, example["value"]))
     return found
-
-
-def _deref(document: Mapping[str, Any], node: Any) -> Any:
-    while isinstance(node, Mapping) and "$ref" in node:
-        target: Any = document
-        for part in node["$ref"].lstrip("#/").split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        node = target
-    return node

@@ -134,6 +134,11 @@ class Spec:
                 return item, found.groupdict()
         return None
 
+    def resolve(self, node: Mapping[str, Any]) -> Mapping[str, Any]:
+        """A non-schema object (response, example, parameter...) with its ``$ref`` chain
+        followed."""
+        return self._deref.resolve(node)
+
     def schema(self, name: str) -> Schema:
         """A component schema, dereferenced."""
         schema: Schema = self._deref.schema(self.document["components"]["schemas"][name])

@@ -54,7 +54,7 @@ def test_a_forced_201_carries_a_location_to_its_body(client: MockClient) -> None
 def test_a_named_example_is_answered_verbatim(client: MockClient) -> None:
     spec = client.services.spec
     operation = next(op for op in spec.operations.values() if op.operation_id == "trackVideo")
-    expected = _examples(spec.document, operation)["tiktokVideo"].value
+    expected = _examples(spec, operation)["tiktokVideo"].value
     response = client.post("/v2/videos", json=TRACK, headers=prefer("example=tiktokVideo"))
     assert response.status_code == 201
     assert response.json() == expected
@@ -172,7 +172,7 @@ def test_every_named_example_is_valid(client: MockClient) -> None:
     """Each example is answered through the conformance hook, which checks it."""
     spec = client.services.spec
     for operation in spec.operations.values():
-        for name, example in _examples(spec.document, operation).items():
+        for name, example in _examples(spec, operation).items():
             path = operation.path.replace("{video_id}", UNKNOWN_ID)
             headers = prefer(f"example={name}")
             response = client.request(operation.method, "/v2" + path, headers=headers, json=TRACK)
