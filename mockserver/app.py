@@ -24,8 +24,9 @@ from mockserver.fixtures import EMPTY_DATASET, load_dataset
 from mockserver.generation import ContentGenerator
 from mockserver.keys import load_keys
 from mockserver.listing import Cursors
-from mockserver.middleware.cors import CORS
-from mockserver.middleware.request_id import RequestIdMiddleware
+from mockserver.middleware.cors import CORSMiddleware
+from mockserver.middleware.edge import Edge
+from mockserver.middleware.request_id import RequestIds
 from mockserver.pipeline import Pipeline
 from mockserver.prefer import Steering
 from mockserver.problems import PROBLEM_JSON, Problem, problem_body
@@ -197,7 +198,7 @@ class MockApp:
             startup=services.sessions.backend.ping,
         )
         methods = sorted({op.method for op in services.spec.operations.values()})
-        cors = CORS(
+        cors = CORSMiddleware(
             pipeline,
             allow_origins=list(settings.cors_origins),
             allow_methods=methods,
@@ -205,10 +206,8 @@ class MockApp:
             expose_headers=list(CORS_EXPOSE_HEADERS),
             max_age=600,
         )
-        request_ids = RequestIdMiddleware(
-            cors, pattern=services.spec.limits.request_id_pattern, seed=settings.seed
-        )
-        self._app = request_ids
+        ids = RequestIds(pattern=services.spec.limits.request_id_pattern, seed=settings.seed)
+        self._app = Edge(pipeline, cors, ids)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
