@@ -9,6 +9,7 @@ import hashlib
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from jsonschema import Draft202012Validator
 from mockserver.errors import StartupError
 
 SCOPE_ORDER = ("read", "write", "admin")  # each implies the ones before it
+_RANK = {scope: rank for rank, scope in enumerate(SCOPE_ORDER)}
 
 _KEYS_SCHEMA: Mapping[str, Any] = {
     "type": "object",
@@ -99,8 +101,12 @@ class ApiKey:
 
     def allows(self, scope: str) -> bool:
         """Whether the key's scopes include ``scope`` (admin > write > read)."""
-        needed = SCOPE_ORDER.index(scope)
-        return any(SCOPE_ORDER.index(s) >= needed for s in self.scopes)
+        return _RANK[scope] <= _highest(self.scopes)
+
+
+@lru_cache(maxsize=16)  # a key ring holds a few distinct scope sets; asked per request
+def _highest(scopes: frozenset[str]) -> int:
+    return max((_RANK[s] for s in scopes), default=-1)
 
 
 @dataclass(frozen=True, slots=True)

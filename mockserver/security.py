@@ -17,6 +17,7 @@ from mockserver.store import Store
 
 WWW_AUTHENTICATE = 'Bearer realm="creatoraudit"'
 _CHALLENGE = {"WWW-Authenticate": WWW_AUTHENTICATE}
+_RECOGNISED_KEPT = 1024
 
 
 class Security:
@@ -26,9 +27,16 @@ class Security:
         self._keyring = keyring
         self._limits = limits
         self._rate_limit = rate_limit
+        # Authorization values already recognised -> their key: hashing the token is
+        # most of authenticate(). Only recognised keys get in, so unknown tokens cannot
+        # grow it; the bound covers odd spellings of known ones.
+        self._recognised: dict[str, ApiKey] = {}
 
     def authenticate(self, authorization: str | None) -> ApiKey:
         """The active key behind an ``Authorization`` header, or a 401/403 Problem."""
+        known = self._recognised.get(authorization)  # type: ignore[arg-type]
+        if known is not None:
+            return known
         if not authorization:
             raise Problem(
                 401,
@@ -49,6 +57,8 @@ class Security:
             raise Problem(401, "The API key is not recognised.", headers=_CHALLENGE)
         if not key.active:
             raise Problem(403, "This API key is inactive.", code="FORBIDDEN")
+        if len(self._recognised) < _RECOGNISED_KEPT:
+            self._recognised[authorization] = key
         return key
 
     async def admit(self, key: ApiKey, scope: str, now: float, store: Store) -> Mapping[str, str]:
