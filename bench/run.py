@@ -2,27 +2,30 @@
 
 Run from the repository root::
 
-    .venv/bin/python bench/run.py [--duration 10] [--connections 32] [--scenarios ...]
-                                  [--no-prism] [--no-redis] [--workers 2] [--markdown]
-                                  [--memory-100k] [--output FILE]
+    .venv/bin/python bench/run.py [--duration 10] [--slices 5] [--connections 32]
+                                  [--scenarios ...] [--no-prism] [--no-redis] [--workers 2]
+                                  [--markdown] [--memory-100k] [--output FILE]
 
-One server at a time, each on a free 127.0.0.1 port and each started afresh per row: the
-baseline (``bench/baseline.py``), then the mock once per scenario, then the mock on a
-private redis-server (``--store redis://...``) with one worker and with ``--workers``
-workers, then Prism (static and ``-d``) when node and npx are present. Every row is wrk
-``--latency`` for a fixed time;
-the table gives throughput, latency, errors, peak RSS, start time, and each row's
-throughput as a share of the baseline's in the same run. bench/README.md explains it.
+Every server listens on a free 127.0.0.1 port. The baseline (``bench/baseline.py``)
+starts first and runs until every row is measured. Each other row gets a server started
+afresh: the mock once per scenario, then the mock on a private redis-server (``--store
+redis://...``) with one worker and with ``--workers`` workers, then Prism (static and
+``-d``) when node and npx are present. A row's load is wrk ``--latency`` in ``--slices``
+slices of fixed time, each right after a slice of the same length on the baseline
+(``harness/slices.py``). The table gives throughput, latency, errors, peak RSS, start time,
+and each row's throughput as a share of the baseline slices paired with it.
+bench/README.md explains it.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -45,11 +48,13 @@ from harness.scenarios import (
     prepare,
 )
 from harness.seed import seed_videos
+from harness.slices import combine, paired_ratio, plan
 from harness.targets import verdicts
-from harness.wrk import WrkUnavailable, ensure_wrk, run_wrk
+from harness.wrk import WrkResult, WrkUnavailable, ensure_wrk, run_wrk
 
 ROOT = Path(__file__).resolve().parent.parent
 MOCK_START_TIMEOUT = 30.0  # generous: the target is 1 s, but a slow start is a result too
+BASELINE_LOAD = Load("/")
 
 
 def log(message: str) -> None:
@@ -98,29 +103,43 @@ class Bench:
         self.fleet = fleet
         self.rows: list[Row] = []
         self.memory = Memory()
-        self.baseline_rps: float | None = None
+        self.slice_count, self.slice_s = plan(args.duration, args.slices)
+        self.baseline: Server | None = None  # running from baseline_running() to its end
+        self.baseline_slices: list[WrkResult] = []  # every baseline slice of the run
         self.notes: list[str] = []
         self.started = datetime.now(UTC)
         self.machine = machine_facts(wrk)
         self.load_before = load_average()
         self.load_after = ""
 
+    def wrk_slice(self, server: Server, load: Load) -> WrkResult:
+        """One slice of ``load`` on ``server``."""
+        return run_wrk(
+            self.wrk,
+            server.url(load.path),
+            self.slice_s,
+            self.args.connections,
+            self.args.threads,
+            load.script,
+            load.script_args,
+            load.headers,
+        )
+
     def drive(self, server: Server, load: Load, row: Row) -> None:
-        """Load ``server`` with wrk and fill ``row`` with what was measured."""
+        """Load ``server`` in slices, each right after one on the baseline; fill ``row``."""
+        if self.baseline is None:
+            raise RuntimeError("the baseline is not running")
+        paired: list[WrkResult] = []
+        measured: list[WrkResult] = []
         with sample_peak_rss(server.pid) as peak:
-            result = run_wrk(
-                self.wrk,
-                server.url(load.path),
-                self.args.duration,
-                self.args.connections,
-                self.args.threads,
-                load.script,
-                load.script_args,
-                load.headers,
-            )
+            for _ in range(self.slice_count):
+                base = self.wrk_slice(self.baseline, BASELINE_LOAD)
+                self.baseline_slices.append(base)
+                paired.append(base)
+                measured.append(self.wrk_slice(server, load))
+        result, baseline = combine(measured), combine(paired)
         row.result, row.peak_rss_mib, row.start_s = result, peak[0], server.start_seconds
-        if self.baseline_rps:
-            row.ratio = result.requests_per_s / self.baseline_rps
+        row.base_rps, row.ratio = baseline.requests_per_s, paired_ratio(result, baseline)
 
     def start(
         self, name: str, command: Callable[[int], list[str]], health: str, timeout: float
@@ -129,19 +148,30 @@ class Bench:
         log(f"starting {name} on 127.0.0.1:{port}")
         return self.fleet.start(name, command(port), port, health, timeout)
 
-    def run_baseline(self) -> None:
+    @contextlib.contextmanager
+    def baseline_running(self) -> Iterator[None]:
+        """Start the baseline, keep it running (idle between its slices), stop it at the end.
+
+        Its row, first in the table, combines every baseline slice of the run.
+        """
         script = str(ROOT / "bench" / "baseline.py")
         server = self.start(
             "baseline", lambda port: [sys.executable, script, "--port", str(port)], "/", 30.0
         )
-        row = Row("baseline", "GET / (constant JSON)")
-        try:
-            self.drive(server, Load("/"), row)
-        finally:
-            self.fleet.stop(server)
-        assert row.result is not None
-        self.baseline_rps, row.ratio = row.result.requests_per_s, 1.0
+        row = Row("baseline", "GET / (constant JSON)", start_s=server.start_seconds)
         self.rows.append(row)
+        self.baseline = server
+        try:
+            with sample_peak_rss(server.pid) as peak:
+                yield
+        finally:
+            self.baseline = None
+            self.fleet.stop(server)
+        row.peak_rss_mib = peak[0]
+        if self.baseline_slices:
+            row.result, row.ratio = combine(self.baseline_slices), 1.0
+        else:
+            row.note = "not loaded: no row was measured"
 
     def run_mock(self, name: str, store: Store = MEMORY) -> None:
         scenario = SCENARIOS[name]
@@ -259,6 +289,12 @@ def judge(row: Row, ratio: float | None, p99_ms: float | None) -> str:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per row (default 10)")
+    parser.add_argument(
+        "--slices",
+        type=int,
+        default=5,
+        help="slices per row, each after one on the baseline (5; at most --duration)",
+    )
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (32)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
     parser.add_argument(
@@ -294,6 +330,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args.scenarios = [n for n in SCENARIOS if n in names]
     if not 1 <= args.duration <= 600:
         parser.error("--duration must be 1..600 seconds")
+    if args.slices < 1:
+        parser.error("--slices must be at least 1")
     if min(args.connections, args.threads, args.seed_count) < 1:
         parser.error("--connections, --threads and --seed-count must be at least 1")
     if not 2 <= args.workers <= 64:
@@ -306,8 +344,11 @@ def report(bench: Bench, markdown: bool) -> str:
     head = [
         f"mockserver benchmark, {bench.started:%Y-%m-%d %H:%M} UTC",
         f"machine: {bench.machine}",
-        f"load: wrk --latency, {args.threads} threads, {args.connections} connections, "
-        f"{args.duration} s per row, a fresh server per row, all on 127.0.0.1; "
+        f"load: wrk --latency, {args.threads} threads, {args.connections} connections; "
+        f"each row {bench.slice_count} slices of {bench.slice_s} s alternating with "
+        f"{bench.slice_s} s slices on the baseline, which runs throughout (x baseline is over "
+        f"the baseline slices paired with the row); a fresh mock or Prism for the other rows; "
+        f"all on 127.0.0.1; "
         f"1-min load average {bench.load_before} before, {bench.load_after} after",
     ]
     table = markdown_table(bench.rows) if markdown else plain_table(bench.rows)
@@ -336,15 +377,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with Fleet(cwd=ROOT) as fleet:
             bench = Bench(args, wrk, fleet)
-            bench.run_baseline()
-            for name in args.scenarios:
-                bench.run_mock(name)
-            if not args.no_redis:
-                bench.run_redis()
-            if args.memory_100k:
-                bench.run_memory_100k()
-            if not args.no_prism:
-                bench.run_prism()
+            with bench.baseline_running():
+                for name in args.scenarios:
+                    bench.run_mock(name)
+                if not args.no_redis:
+                    bench.run_redis()
+                if args.memory_100k:
+                    bench.run_memory_100k()
+                if not args.no_prism:
+                    bench.run_prism()
     except KeyboardInterrupt:
         print("bench: interrupted; every server it started is stopped", file=sys.stderr)
         return 130

@@ -17,12 +17,13 @@ COLUMNS = (
     "socket err",
     "peak RSS MiB",
     "start s",
+    "base req/s",
     "x baseline",
     "target",
     "note",
 )
 NUMERIC = {"req/s", "p50 ms", "p99 ms", "non-2xx/3xx", "socket err", "peak RSS MiB"}
-NUMERIC |= {"start s", "x baseline"}
+NUMERIC |= {"start s", "base req/s", "x baseline"}
 
 
 @dataclass
@@ -32,7 +33,8 @@ class Row:
     result: WrkResult | None = None  # None: not measured, ``note`` says why
     peak_rss_mib: float | None = None
     start_s: float | None = None
-    ratio: float | None = None  # req/s over the baseline's req/s of the same run
+    base_rps: float | None = None  # req/s of the baseline slices paired with this row's
+    ratio: float | None = None  # req/s over ``base_rps`` (the baseline row: 1.0)
     target: str = ""
     verdict: str = ""  # "met", "MISSED" or "" when the row has no target
     note: str = ""
@@ -50,6 +52,7 @@ class Row:
             str(r.socket_errors) if r else "",
             _num(self.peak_rss_mib, 1),
             _num(self.start_s, 2),
+            _num(self.base_rps, 0),
             _num(self.ratio, 2),
             target,
             self.note,

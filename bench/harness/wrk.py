@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.packages import PackageUnavailable, can_install, ensure_command
+# Relative, unlike its siblings: bench/run.py imports this module as ``harness.wrk`` and the
+# tests (tests/test_bench_slices.py) as ``bench.harness.wrk``.
+from .packages import PackageUnavailable, can_install, ensure_command
 
 
 class WrkUnavailable(PackageUnavailable):
@@ -37,12 +39,14 @@ class WrkResult:
     non_2xx_3xx: int
     socket_errors: int
     output: str
+    # wrk's own run time ("N requests in 2.00s"), printed to 0.01 s only; 0.0 if unknown.
+    seconds: float = 0.0
 
 
 _UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 _PERCENTILE = re.compile(r"^\s*(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s|m|h)\s*$", re.MULTILINE)
 _RPS = re.compile(r"^Requests/sec:\s+([\d.]+)", re.MULTILINE)
-_TOTAL = re.compile(r"^\s*(\d+) requests in ", re.MULTILINE)
+_TOTAL = re.compile(r"^\s*(\d+) requests in ([\d.]+)(us|ms|s|m|h)\b", re.MULTILINE)
 _NON_2XX = re.compile(r"^\s*Non-2xx or 3xx responses:\s+(\d+)", re.MULTILINE)
 _SOCKET = re.compile(
     r"^\s*Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", re.MULTILINE
@@ -64,6 +68,7 @@ def parse(output: str) -> WrkResult:
         non_2xx_3xx=int(non_2xx[1]) if non_2xx else 0,
         socket_errors=sum(int(n) for n in socket_errors.groups()) if socket_errors else 0,
         output=output,
+        seconds=float(total[2]) * _UNIT_MS[total[3]] / 1000.0,
     )
 
 
