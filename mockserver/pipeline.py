@@ -18,32 +18,25 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-import orjson
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mockserver import covers, idempotency
+from mockserver import covers, failures, idempotency
 from mockserver.conformance import Conformance
 from mockserver.context import Call, Handler, Services, SessionClock
-from mockserver.faults import NOTHING, UPSTREAM_DOWN, Decision, ErrorFault, decide
+from mockserver.faults import NOTHING, Decision, decide
 from mockserver.inbound import MISSING, decoded_headers, parse_json, read_body, route
 from mockserver.journal import MAX_BODY_KEPT, JournalEntry, redact
 from mockserver.negotiation import acceptable
 from mockserver.prefer import NONE as NO_PREFERENCES
 from mockserver.problems import PROBLEM_JSON, Problem, problem_body
-from mockserver.responses import JSON, Outgoing, Reply, etag, matches
+from mockserver.responses import Outgoing, Reply, etag, matches
 from mockserver.security import Security
 from mockserver.spec import Operation
-from mockserver.store import (
-    STORE_RETRY_AFTER,
-    Store,
-    StoreUnavailable,
-)
+from mockserver.store import Store, StoreUnavailable
 from mockserver.validation import Explainer, check_body, check_parameters, raise_if_any
 
 logger = logging.getLogger("mockserver")
-
-_HEALTH = "getHealth"
 
 
 class Exchange:
@@ -133,7 +126,7 @@ class Pipeline:
         exchange = Exchange(request, scope["state"]["request_id"], decoded_headers(scope))
         response = await self._answer(exchange)
         if response is None:
-            await _drop(scope)
+            await failures.drop(scope)
             return
         await response(scope, receive, send)
 
@@ -168,7 +161,10 @@ class Pipeline:
         except Problem as problem:
             response = self._problem(problem, x)
         except StoreUnavailable as lost:
-            response = self._unavailable(lost, x)
+            method, path = x.request.method, x.request.scope["path"]
+            logger.warning("%s %s: %s", method, path, lost)
+            answer = failures.store_lost(lost, self.services.spec, method, path)
+            response = answer if isinstance(answer, Outgoing) else self._problem(answer, x)
         except Exception:
             logger.exception("unhandled error in %s %s", x.request.method, x.request.scope["path"])
             internal = Problem(500, "An unexpected error occurred; see the server log.")
@@ -273,7 +269,9 @@ class Pipeline:
             extra.update(await self._security.admit(key, operation.scope, x.time, x.store))
 
         if decision.error is not None:
-            return self._fault(x, operation, decision.error)
+            x.fault = failures.fault_name(decision.error)
+            store_name = services.sessions.backend.name
+            return failures.simulated(decision.error, operation.operation_id, store_name, extra)
         preferences = self._steering.parse(headers.get("prefer"), operation)
         if preferences is not NO_PREFERENCES:
             extra["Preference-Applied"] = preferences.applied()
@@ -331,35 +329,6 @@ class Pipeline:
             status, content, reply_headers, media_type = await self._run(call)
         return self._respond(call, status, content, reply_headers, media_type, extra)
 
-    def _fault(self, x: Exchange, operation: Operation, error: ErrorFault) -> Outgoing:
-        """A simulated failure: problem+json, and a health body from ``/health``."""
-        down = error is UPSTREAM_DOWN
-        x.fault = "upstream_down" if down else "error"
-        why = "the upstream is down" if down else f"a {error.status} fault"
-        headers = {"Retry-After": str(error.retry_after)} if error.status == 503 else {}
-        if operation.operation_id == _HEALTH and error.status == 503:
-            store = self.services.sessions.backend.name
-            return _health_down(store, f"{why} (simulated fault)", {**headers, **x.extra})
-        detail = f"Simulated fault: {why}." + (
-            f" Retry after {error.retry_after} s." if error.status == 503 else ""
-        )
-        raise Problem(error.status, detail, headers=headers)
-
-    def _unavailable(self, lost: StoreUnavailable, x: Exchange) -> Outgoing:
-        """The state store is down: 503 with Retry-After, a health body from ``/health``.
-
-        Raised before routing too (the session's store is read first), so the
-        operation is looked up here rather than taken from the exchange.
-        """
-        logger.warning("%s %s: %s", x.request.method, x.request.scope["path"], lost)
-        headers = {"Retry-After": str(STORE_RETRY_AFTER)}
-        found = self.services.spec.match(x.request.scope["path"])
-        operation = found[0].operations.get(x.request.method) if found is not None else None
-        if operation is not None and operation.operation_id == _HEALTH:
-            return _health_down(lost.store, str(lost), headers)
-        detail = f"The state store cannot be used: {lost}. Retry after {STORE_RETRY_AFTER} s."
-        return self._problem(Problem(503, detail, headers=headers), x)
-
     async def _run(self, call: Call) -> tuple[int, bytes, dict[str, str], str]:
         handler = self._handlers.get(call.operation.operation_id, self._default)
         reply: Reply = await handler(call)
@@ -388,23 +357,3 @@ class Pipeline:
         headers = {**x.extra, **(problem.headers or {})}
         body = problem_body(problem, x.request.scope["path"], x.request_id)
         return Outgoing(body, problem.status, headers=headers, media_type=PROBLEM_JSON)
-
-
-def _health_down(store: str, reason: str, headers: dict[str, str]) -> Outgoing:
-    """``/health``'s 503: a health body (HealthUnavailable), not a problem."""
-    body = {"status": "unavailable", "store": store, "reason": reason}
-    return Outgoing(orjson.dumps(body), 503, headers=headers, media_type=JSON)
-
-
-async def _drop(scope: Scope) -> None:
-    """Drop the connection without an answer (a simulated fault).
-
-    Under uvicorn the transport is aborted (the client sees a reset, no bytes); the
-    pause lets uvicorn notice the loss before the app returns, so it neither logs an
-    error nor tries a 500. In-process there is no transport: the client gets an error.
-    """
-    transport = scope["state"].get("transport")
-    if transport is None:
-        raise ConnectionResetError("connection dropped (simulated fault)")
-    transport.abort()
-    await asyncio.sleep(0)
