@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -31,10 +31,8 @@ __all__ = ["EMPTY_DATASET", "Dataset", "Pin", "SeedChecker", "SeedVideo", "load_
 VIDEOS_FILE = "videos.yaml"
 PAYLOADS_FOLDER = "payloads"
 # VideoContent minus the growth parameters, which are not response fields.
-CONTENT_FIELDS = tuple(
-    f.name for f in fields(VideoContent) if f.name not in ("mature", "growth_tau_days")
-)
-METRIC_FIELDS = tuple(f.name for f in fields(Metrics))
+CONTENT_FIELDS = tuple(f for f in VideoContent._fields if f not in ("mature", "growth_tau_days"))
+METRIC_FIELDS = Metrics._fields
 
 _MEDIA_TYPES = {"instagram": ("VIDEO", "IMAGE", "CAROUSEL_ALBUM"), "tiktok": ("video", "photo")}
 _MAX_DURATION = {"instagram": 180, "tiktok": 600}

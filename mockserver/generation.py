@@ -30,9 +30,9 @@ import unicodedata
 from array import array
 from binascii import b2a_base64
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
 from math import exp, floor
 from statistics import NormalDist
+from typing import NamedTuple
 
 from faker import Faker
 
@@ -42,8 +42,9 @@ from mockserver.identifiers import ResolvedPost
 __all__ = ["ContentGenerator", "Metrics", "VideoContent", "growth"]
 
 
-@dataclass(frozen=True, slots=True)
-class Metrics:
+# Named tuples, not frozen dataclasses: one tuple.__new__ builds a record (a frozen
+# dataclass sets each field through object.__setattr__), and every new post builds some.
+class Metrics(NamedTuple):
     """Counts of one post at one moment; every field is None when the post is unavailable."""
 
     view_count: int | None
@@ -59,8 +60,7 @@ class Metrics:
 _NO_METRICS = Metrics(None, None, None, None, None, None, None, None)
 
 
-@dataclass(frozen=True, slots=True)
-class VideoContent:
+class VideoContent(NamedTuple):
     """The static content of one post, as the platform would show it.
 
     ``mature`` and ``growth_tau_days`` are not response fields: they are the parameters
@@ -79,70 +79,6 @@ class VideoContent:
     platform_data: dict[str, object]
     mature: Metrics
     growth_tau_days: float
-
-
-# --- Building records on the hot path ---------------------------------------------------
-# A frozen dataclass's __init__ stores every field through object.__setattr__, which looks
-# the name up again each time; with three records per new post that was a quarter of the
-# whole cost. These builders call the slots' own setters instead: the same frozen objects
-# in about half the time. Arguments are in field order; tests check they stay in step.
-
-_new = object.__new__
-_METRICS_SETTERS = tuple(getattr(Metrics, f.name).__set__ for f in fields(Metrics))
-_CONTENT_SETTERS = tuple(getattr(VideoContent, f.name).__set__ for f in fields(VideoContent))
-_Count = int | None
-
-
-def _metrics(
-    views: _Count,
-    likes: _Count,
-    comments: _Count,
-    shares: _Count,
-    plays: _Count,
-    saves: _Count,
-    total_views: _Count,
-    total_plays: _Count,
-) -> Metrics:
-    record = _new(Metrics)
-    s0, s1, s2, s3, s4, s5, s6, s7 = _METRICS_SETTERS
-    s0(record, views)
-    s1(record, likes)
-    s2(record, comments)
-    s3(record, shares)
-    s4(record, plays)
-    s5(record, saves)
-    s6(record, total_views)
-    s7(record, total_plays)
-    return record
-
-
-def _video_content(
-    description: str | None,
-    media_type: str | None,
-    duration: int | None,
-    is_unavailable: bool,
-    cover: str | None,
-    video: str | None,
-    username: str,
-    account_id: str,
-    platform_data: dict[str, object],
-    mature: Metrics,
-    tau_days: float,
-) -> VideoContent:
-    record = _new(VideoContent)
-    s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10 = _CONTENT_SETTERS
-    s0(record, description)
-    s1(record, media_type)
-    s2(record, duration)
-    s3(record, is_unavailable)
-    s4(record, cover)
-    s5(record, video)
-    s6(record, username)
-    s7(record, account_id)
-    s8(record, platform_data)
-    s9(record, mature)
-    s10(record, tau_days)
-    return record
 
 
 # --- Growth -----------------------------------------------------------------------------
@@ -326,14 +262,14 @@ def _mature(draws: Draws, platform: str, is_video: bool) -> Metrics:
     reposts = 1.0 if next(draws) < _NO_REPOSTS else 1.0 + 0.2 * next(draws) / _ONE
     total_views = floor(views * reposts + 0.5)
     if platform == "tiktok":
-        return _metrics(views, likes, comments, shares, views, None, total_views, total_views)
+        return Metrics(views, likes, comments, shares, views, None, total_views, total_views)
     saves = floor(likes * _SAVE_RATE[next(draws) >> 6] + 0.5)
     if not is_video:
-        return _metrics(views, likes, comments, shares, None, saves, total_views, None)
+        return Metrics(views, likes, comments, shares, None, saves, total_views, None)
     # A reel's plays count replays too, so they never fall below its views.
     plays = floor(views * (1.0 + _REPLAY_RATE[next(draws) >> 6]) + 0.5)
     total_plays = floor(plays * reposts + 0.5)
-    return _metrics(views, likes, comments, shares, plays, saves, total_views, total_plays)
+    return Metrics(views, likes, comments, shares, plays, saves, total_views, total_plays)
 
 
 # --- Pools (start-up only) --------------------------------------------------------------
@@ -571,7 +507,7 @@ class ContentGenerator:
         username = (post.username or "").lstrip("@") or generated
         account_id = self._account_id(platform, username)
         if unavailable:
-            return _video_content(
+            return VideoContent(
                 None, None, None, True, None, None, username, account_id, {}, _NO_METRICS, 1.0
             )
 
@@ -619,7 +555,7 @@ class ContentGenerator:
         mature = _mature(draws, platform, is_video)
         # 0.5..1.5 days, log-uniform: some posts peak within hours, others over days.
         tau = 0.5 * 3.0 ** (next(draws) / _ONE)
-        return _video_content(
+        return VideoContent(
             description,
             media_type,
             duration,
@@ -646,13 +582,15 @@ class ContentGenerator:
         if f == 1.0:
             return m
         # Flooring a product is monotonic in each factor, so level ordering survives scaling.
-        return _metrics(
-            None if m.view_count is None else floor(m.view_count * f),
-            None if m.like_count is None else floor(m.like_count * f),
-            None if m.comment_count is None else floor(m.comment_count * f),
-            None if m.share_count is None else floor(m.share_count * f),
-            None if m.play_count is None else floor(m.play_count * f),
-            None if m.saved_count is None else floor(m.saved_count * f),
-            None if m.total_views is None else floor(m.total_views * f),
-            None if m.total_plays is None else floor(m.total_plays * f),
+        # Unpacked once: a named tuple's fields read faster by position than by name.
+        views, likes, comments, shares, plays, saves, total_views, total_plays = m
+        return Metrics(
+            None if views is None else floor(views * f),
+            None if likes is None else floor(likes * f),
+            None if comments is None else floor(comments * f),
+            None if shares is None else floor(shares * f),
+            None if plays is None else floor(plays * f),
+            None if saves is None else floor(saves * f),
+            None if total_views is None else floor(total_views * f),
+            None if total_plays is None else floor(total_plays * f),
         )

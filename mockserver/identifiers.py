@@ -45,9 +45,9 @@ import hashlib
 import re
 from binascii import a2b_base64, b2a_base64
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 __all__ = [
     "IdentifierError",
@@ -76,8 +76,9 @@ _ALPHABET_INDEX: Final = {ch: i for i, ch in enumerate(_ALPHABET)}
 _PRIVATE_SUFFIX: Final = 28  # a code longer than this carries a 28-char private suffix
 
 
-@dataclass(frozen=True, slots=True)
-class ResolvedPost:
+# A named tuple, not a frozen dataclass: every POST /videos builds one, and one
+# tuple.__new__ is far cheaper than setting each field through object.__setattr__.
+class ResolvedPost(NamedTuple):
     """One post, as named by an accepted identifier."""
 
     platform: str  # "instagram" | "tiktok"
@@ -337,35 +338,10 @@ def _fake_tiktok_id(short_code: str) -> int:
     return (seconds << 32) | (h & 0xFFFFFFFF)
 
 
-# A frozen dataclass's __init__ stores each field through object.__setattr__, which
-# looks the name up again every time; calling the slots' own setters builds the same
-# frozen object in about half the time, and every POST /videos builds one.
-_new = object.__new__
-_POST_SETTERS: Final = tuple(getattr(ResolvedPost, f.name).__set__ for f in fields(ResolvedPost))
-
-
-def _post(
-    platform: str,
-    external_id: str,
-    shortcode: str | None,
-    username: str | None,
-    created_at: datetime,
-    form: str,
-) -> ResolvedPost:
-    """``ResolvedPost(...)``, arguments in field order (a test keeps the two in step)."""
-    post = _new(ResolvedPost)
-    s0, s1, s2, s3, s4, s5 = _POST_SETTERS
-    s0(post, platform)
-    s1(post, external_id)
-    s2(post, shortcode)
-    s3(post, username)
-    s4(post, created_at)
-    s5(post, form)
-    return post
-
-
 def _instagram_post(pk: int, username: str | None, form: str) -> ResolvedPost:
-    return _post(INSTAGRAM, str(pk), encode_shortcode(pk), username, _instagram_time(pk), form)
+    return ResolvedPost(
+        INSTAGRAM, str(pk), encode_shortcode(pk), username, _instagram_time(pk), form
+    )
 
 
 def _instagram_code_post(code: str, username: str | None, form: str) -> ResolvedPost:
@@ -377,11 +353,11 @@ def _instagram_code_post(code: str, username: str | None, form: str) -> Resolved
     if len(code) > _PRIVATE_SUFFIX:
         code = code[:-_PRIVATE_SUFFIX]
     pk = _pk_of(code)
-    return _post(INSTAGRAM, str(pk), code.lstrip("A"), username, _instagram_time(pk), form)
+    return ResolvedPost(INSTAGRAM, str(pk), code.lstrip("A"), username, _instagram_time(pk), form)
 
 
 def _tiktok_post(item_id: int, username: str | None, form: str) -> ResolvedPost:
-    return _post(TIKTOK, str(item_id), None, username, _tiktok_time(item_id), form)
+    return ResolvedPost(TIKTOK, str(item_id), None, username, _tiktok_time(item_id), form)
 
 
 # --- The forms, in the order they are tried -------------------------------------------------

@@ -9,14 +9,13 @@ as easily as the present, and a fake clock makes every run repeat.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import os
 import random
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -33,8 +32,9 @@ CONTENT_CACHE_SIZE = 8192
 RENDER_CACHE_SIZE = 4096
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+# A named tuple, not a frozen dataclass: every new video builds one, in one tuple.__new__
+# rather than a setattr per field.
+class Segment(NamedTuple):
     """From ``start`` on, refreshes happen at ``anchor + k * interval`` (k >= 0).
 
     ``anchor`` None: not refreshed at all (inactive).
@@ -75,21 +75,9 @@ def next_version() -> int:
     return _versions.getrandbits(62) + 1
 
 
-# Segment(...) of a frozen dataclass stores each field through object.__setattr__; every
-# new video builds one, so new_schedule() calls the slots' own setters instead (the same
-# frozen object in about half the time).
-_SEGMENT_START, _SEGMENT_ANCHOR, _SEGMENT_INTERVAL = (
-    getattr(Segment, field.name).__set__ for field in dataclasses.fields(Segment)
-)
-
-
 def new_schedule(added_at: float, active: bool, interval_hours: int, delay: float) -> Segment:
     """The first segment: an active video's first refresh comes ``delay`` after tracking."""
-    segment: Segment = object.__new__(Segment)
-    _SEGMENT_START(segment, added_at)
-    _SEGMENT_ANCHOR(segment, added_at + delay if active else None)
-    _SEGMENT_INTERVAL(segment, interval_hours * HOUR)
-    return segment
+    return Segment(added_at, added_at + delay if active else None, interval_hours * HOUR)
 
 
 def last_refresh(schedule: tuple[Segment, ...], t: float) -> float | None:
@@ -175,8 +163,8 @@ class Simulator:
         content = self._generator.content(post)
         pin = self._pins.get(key[:2])
         if pin is not None:
-            mature = dataclasses.replace(content.mature, **pin.metrics)
-            content = dataclasses.replace(content, **pin.content, mature=mature)
+            mature = content.mature._replace(**pin.metrics)
+            content = content._replace(**pin.content, mature=mature)
         self._cache[key] = content
         if len(self._cache) > CONTENT_CACHE_SIZE:
             self._cache.popitem(last=False)

@@ -1,20 +1,19 @@
 """The shortcuts inside identifiers.resolve() stay equivalent to the plain definitions.
 
-resolve() checks each form only against the exclusions its matches can hit, builds
-posts through the slots' setters, and decodes shortcodes as base64: each test here
-holds one of those against the straightforward version it replaced.
+resolve() checks each form only against the exclusions its matches can hit and decodes
+shortcodes as base64: each test here holds one of those against the straightforward
+version it replaced.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import fields
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mockserver import identifiers as ids
-from mockserver.identifiers import ResolvedPost, decode_shortcode, encode_shortcode
+from mockserver.identifiers import decode_shortcode, encode_shortcode
 
 FORMS = {
     ids.INSTAGRAM: (ids._INSTAGRAM_FORMS, ids._INSTAGRAM_EXCLUSIONS),
@@ -51,12 +50,6 @@ def test_skipped_exclusions_never_hit_a_match_of_the_form(data: st.DataObject) -
     for candidate in (text, text + "\n"):  # Python's "$" also matches before a final newline
         if form.regex.match(candidate) is not None:
             assert not exclusion.hits(candidate), (platform, form.pattern, candidate)
-
-
-def test_post_builder_follows_the_field_order() -> None:
-    values = ("instagram", "1", "B", "someone", ids._instagram_time(1), "url")
-    assert len(values) == len(fields(ResolvedPost))
-    assert ids._post(*values) == ResolvedPost(*values)
 
 
 def _encode_slowly(pk: int) -> str:

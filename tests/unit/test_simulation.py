@@ -9,7 +9,6 @@ due; deactivating freezes the counts) and the module docstrings.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from typing import Any
 
@@ -152,11 +151,11 @@ def test_one_segment_shortcut_agrees_with_the_general_loop(
     assert last_refresh((segment,), t) == last_refresh((segment, later), t)
 
 
-def test_new_schedule_builds_the_frozen_segment() -> None:
+def test_new_schedule_builds_an_immutable_segment() -> None:
     built = new_schedule(T0, True, 6, 90.0)
     assert built == Segment(T0, T0 + 90.0, 6 * HOUR)
     assert type(built) is Segment
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         built.start = 0.0  # type: ignore[misc]
 
 
@@ -473,7 +472,7 @@ def test_render_after_the_first_refresh_tiktok() -> None:
     assert counts["total_plays"] >= counts["play_count"]
     metrics = simulator().counts_at(state, T0 + 2 * HOUR)
     assert metrics is not None
-    assert dataclasses.asdict(metrics) == counts
+    assert metrics._asdict() == counts
 
 
 def test_render_after_the_first_refresh_instagram_image() -> None:
