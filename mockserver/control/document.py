@@ -16,15 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import yaml
 
 from mockserver.context import Services
-from mockserver.spec import Spec
+from mockserver.spec import Spec, parse_yaml
 
 DOCUMENT_PATH = Path(__file__).resolve().parent.parent / "control.yaml"
-
-# libyaml's loader when present, as for the API document.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +61,7 @@ class ControlDocument:
 @cache
 def load_document(path: Path = DOCUMENT_PATH) -> dict[str, Any]:
     """``control.yaml`` as parsed, once per process (callers copy before changing it)."""
-    document: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    document: dict[str, Any] = parse_yaml(path.read_text(encoding="utf-8"))
     return document
 
 
