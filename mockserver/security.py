@@ -34,7 +34,7 @@ class Security:
 
     def authenticate(self, authorization: str | None) -> ApiKey:
         """The active key behind an ``Authorization`` header, or a 401/403 Problem."""
-        known = self._recognised.get(authorization)  # type: ignore[arg-type]
+        known = self._recognised.get(authorization or "")  # "" is never recognised
         if known is not None:
             return known
         if not authorization:

@@ -125,6 +125,18 @@ def test_inactive_key_is_403_forbidden(security: Security) -> None:
     assert "WWW-Authenticate" not in (caught.value.headers or {})
 
 
+def test_a_second_ask_answers_the_same(security: Security, keyring: KeyRing) -> None:
+    # Recognised Authorization values are remembered; refused ones must stay refused.
+    for _ in range(2):
+        assert security.authenticate("Bearer ca_test_full") is key_of(keyring, "ca_test_full")
+        for refused, status in (("Bearer ca_test_inactive", 403), ("Bearer nope", 401)):
+            with pytest.raises(Problem) as caught:
+                security.authenticate(refused)
+            assert caught.value.status == status
+    with pytest.raises(Problem):
+        security.authenticate("")  # the empty value is never remembered either
+
+
 # --- admit: headers, scope, rate limit -----------------------------------------------
 
 
