@@ -47,16 +47,27 @@ def verdicts(rows: Sequence[Row], memory: Memory) -> list[Verdict]:
                 median <= IDLE_TARGET_MIB,
             )
         )
-    growth, how = memory.measured_100k_growth_mib, "measured"
-    if growth is None and memory.extrapolated_100k_mib is not None and memory.seed is not None:
-        growth = memory.extrapolated_100k_mib
-        how = f"linear from {memory.seed.count:,}; --memory-100k measures"
-    found.append(
-        Verdict(
-            "RSS growth, 100,000 videos",
-            f"<={GROWTH_100K_TARGET_MIB:g} MiB",
-            f"+{growth:.0f} MiB ({how})" if growth is not None else "(list_50 not run)",
-            None if growth is None else growth <= GROWTH_100K_TARGET_MIB,
-        )
-    )
+    found.append(_growth_verdict(memory))
     return found
+
+
+def _growth_verdict(memory: Memory) -> Verdict:
+    """Measured with --memory-100k; otherwise an extrapolation, shown but not judged.
+
+    The first 10,000 videos also fill the mock's bounded content and render caches, so a
+    line through them overstates the growth after (in the 19:09 run of 2026-11-26: +215
+    MiB extrapolated, +105 measured). Only a measurement decides the target.
+    """
+    what, target = "RSS growth, 100,000 videos", f"<={GROWTH_100K_TARGET_MIB:g} MiB"
+    measured = memory.measured_100k_growth_mib
+    if measured is not None:
+        met = measured <= GROWTH_100K_TARGET_MIB
+        return Verdict(what, target, f"+{measured:.0f} MiB (measured)", met)
+    guess = memory.extrapolated_100k_mib
+    if guess is None or memory.seed is None:
+        return Verdict(what, target, "(list_50 not run; --memory-100k measures)", None)
+    note = (
+        f"at most about +{guess:.0f} MiB (linear from {memory.seed.count:,}, which "
+        "overstates it; --memory-100k measures)"
+    )
+    return Verdict(what, target, note, None)
