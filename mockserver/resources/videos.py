@@ -96,7 +96,8 @@ async def track_video(call: Call) -> Reply:
             ) from None
         if created:
             location = f"{services.spec.base_path}/videos/{identifier}"
-            body = {"data": services.simulator.render(existing, now)}
+            # Rendered once for its 201: its content is not worth a place in the cache.
+            body = {"data": services.simulator.render(existing, now, keep=False)}
             return Reply(201, body, headers={"Location": location})
     return Reply(200, {"data": services.simulator.render(existing, now)})
 

@@ -662,6 +662,33 @@ def test_content_cache_is_bounded_and_lru(monkeypatch: pytest.MonkeyPatch) -> No
     assert len(made) == before + 1  # long gone: the cache never held all twenty
 
 
+def test_content_not_kept_evicts_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A new video's 201 renders with keep=False: same content, and the cached posts stay.
+    monkeypatch.setattr(simulation, "CONTENT_CACHE_SIZE", 2)
+    generator = ContentGenerator(0)
+    made: list[str] = []
+    real = generator.content
+
+    def counting(post: ResolvedPost) -> VideoContent:
+        made.append(post.external_id)
+        return real(post)
+
+    monkeypatch.setattr(generator, "content", counting)
+    sim = Simulator(generator, BASE_URL)
+    a, b = (tiktok_post(T0 - DAY, n) for n in (1, 2))
+    sim.content(a)
+    sim.content(b)
+    fresh = [tiktok_post(T0 - DAY, n) for n in range(10, 15)]
+    assert [sim.content(p, keep=False) for p in fresh] == [real(p) for p in fresh]
+    state = video(post=tiktok_post(T0 - 800 * DAY, 20), added_at=T0)
+    other = Simulator(ContentGenerator(0), BASE_URL)
+    assert sim.render(state, T0 + DAY, keep=False) == other.render(state, T0 + DAY)
+    made.clear()
+    sim.content(a)
+    sim.content(b)
+    assert made == []  # both still cached
+
+
 def test_content_is_the_same_from_any_simulator() -> None:
     post = find_post()
     assert simulator().content(post) == Simulator(ContentGenerator(0), "http://x").content(post)
