@@ -44,14 +44,27 @@ class ManualClock(Clock):
 
 
 def rfc3339(timestamp: float) -> str:
-    """``2026-06-14T09:30:00Z``: UTC, whole seconds, a ``Z``."""
+    """``2026-06-14T09:30:00Z``: UTC, whole seconds, a ``Z``; cached, for recurring times."""
     return _rfc3339(int(timestamp))
+
+
+def rfc3339_once(timestamp: float) -> str:
+    """:func:`rfc3339` without the cache, for a time that seldom recurs.
+
+    A post's publication time is its own: cached, every new post would add an entry
+    that is never hit and, once the cache is full, evict one that is.
+    """
+    return _format(int(timestamp))
 
 
 # Rendering a video formats five timestamps, mostly the same few (tracking and refresh
 # times); a cache hit costs a fraction of formatting.
 @lru_cache(maxsize=65_536)
 def _rfc3339(seconds: int) -> str:
+    return _format(seconds)
+
+
+def _format(seconds: int) -> str:
     if 0 <= seconds < _YEAR_10000:
         # A miss (a new post's own publication time, say) formats from a table: strftime
         # cost ~3 µs. The date changes once a day; the time of day is two look-ups.

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from mockserver.clock import rfc3339
+from mockserver.clock import rfc3339, rfc3339_once
 from mockserver.fixtures import Pin
 from mockserver.generation import ContentGenerator, Metrics, VideoContent
 from mockserver.identifiers import ResolvedPost
@@ -233,7 +233,7 @@ class Simulator:
         video["metadata"] = state.metadata
         video["added_at"] = rfc3339(state.added_at)
         video["updated_at"] = rfc3339(state.updated_at)
-        video["create_time"] = rfc3339(state.created_at)
+        video["create_time"] = rfc3339_once(state.created_at)
         if first is not None:
             video["first_scrape_time"] = rfc3339(first)
         if last is None:
