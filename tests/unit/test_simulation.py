@@ -9,6 +9,7 @@ due; deactivating freezes the counts) and the module docstrings.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -630,7 +631,11 @@ def test_pins_are_applied() -> None:
     assert pinned.render(other, T0 + DAY) == plain.render(other, T0 + DAY)
 
 
-def test_content_cache_is_bounded_and_lru(monkeypatch: pytest.MonkeyPatch) -> None:
+def counting_simulator(
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[Simulator, list[str], Callable[[ResolvedPost], VideoContent]]:
+    """A Simulator with a 2-post content cache, the ids it generated content for, and the
+    generator's own ``content``."""
     monkeypatch.setattr(simulation, "CONTENT_CACHE_SIZE", 2)
     generator = ContentGenerator(0)
     made: list[str] = []
@@ -641,7 +646,11 @@ def test_content_cache_is_bounded_and_lru(monkeypatch: pytest.MonkeyPatch) -> No
         return real(post)
 
     monkeypatch.setattr(generator, "content", counting)
-    sim = Simulator(generator, BASE_URL)
+    return Simulator(generator, BASE_URL), made, real
+
+
+def test_content_cache_is_bounded_and_lru(monkeypatch: pytest.MonkeyPatch) -> None:
+    sim, made, _ = counting_simulator(monkeypatch)
     a, b, c = (tiktok_post(T0 - DAY, n) for n in (1, 2, 3))
     for post in (a, b, a, b):
         sim.content(post)
@@ -664,17 +673,7 @@ def test_content_cache_is_bounded_and_lru(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_content_not_kept_evicts_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     # A new video's 201 renders with keep=False: same content, and the cached posts stay.
-    monkeypatch.setattr(simulation, "CONTENT_CACHE_SIZE", 2)
-    generator = ContentGenerator(0)
-    made: list[str] = []
-    real = generator.content
-
-    def counting(post: ResolvedPost) -> VideoContent:
-        made.append(post.external_id)
-        return real(post)
-
-    monkeypatch.setattr(generator, "content", counting)
-    sim = Simulator(generator, BASE_URL)
+    sim, made, real = counting_simulator(monkeypatch)
     a, b = (tiktok_post(T0 - DAY, n) for n in (1, 2))
     sim.content(a)
     sim.content(b)
