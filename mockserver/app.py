@@ -13,6 +13,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import orjson
+from starlette.middleware.cors import CORSMiddleware
 from starlette.types import Message, Receive, Scope, Send
 
 from mockserver.clock import Clock
@@ -24,7 +25,6 @@ from mockserver.fixtures import EMPTY_DATASET, load_dataset
 from mockserver.generation import ContentGenerator
 from mockserver.keys import load_keys
 from mockserver.listing import Cursors
-from mockserver.middleware.cors import CORSMiddleware
 from mockserver.middleware.edge import Edge
 from mockserver.middleware.request_id import RequestIds
 from mockserver.pipeline import Pipeline

@@ -34,7 +34,12 @@ from mockserver.responses import Outgoing, Reply, etag, matches
 from mockserver.security import Security
 from mockserver.spec import Operation
 from mockserver.store import Store, StoreUnavailable
-from mockserver.validation import Explainer, check_body, check_parameters, raise_if_any
+from mockserver.validation import (
+    Explainer,
+    check_parameters,
+    check_request_body,
+    raise_if_any,
+)
 
 logger = logging.getLogger("mockserver")
 
@@ -298,13 +303,7 @@ class Pipeline:
             for name, value in request.query_params.multi_items():
                 query.setdefault(name, []).append(value)
         params = check_parameters(operation, path_params, query, headers, errors)
-        if operation.body_schema is not None:
-            if body is MISSING:
-                if operation.body_required:
-                    errors.append({"field": "body", "message": "a JSON request body is required"})
-                body = None
-            else:
-                check_body(operation, body, errors, self._explainers)
+        body = check_request_body(operation, body, errors, self._explainers)
         raise_if_any(errors)
 
         call = Call(

@@ -13,6 +13,7 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
+from mockserver.inbound import MISSING
 from mockserver.problems import FieldError, validation_problem
 from mockserver.spec import Operation, Parameter
 
@@ -63,6 +64,27 @@ def check_parameters(
         else:
             values[parameter.name] = value
     return values
+
+
+def check_request_body(
+    operation: Operation,
+    body: Any,
+    errors: list[FieldError],
+    explainers: Mapping[str, Explainer] | None = None,
+) -> Any:
+    """The body to hand on, its violations added to ``errors``.
+
+    Without a body schema it is returned as is; a body not sent (``MISSING``) becomes
+    None, a field error when the operation requires one.
+    """
+    if operation.body_schema is None:
+        return body
+    if body is MISSING:
+        if operation.body_required:
+            errors.append({"field": "body", "message": "a JSON request body is required"})
+        return None
+    check_body(operation, body, errors, explainers)
+    return body
 
 
 def check_body(

@@ -23,7 +23,7 @@ from mockserver.problems import PROBLEM_JSON, FieldError, Problem, problem_body
 from mockserver.responses import JSON, Outgoing
 from mockserver.spec import Operation
 from mockserver.store import STORE_RETRY_AFTER, StoreUnavailable
-from mockserver.validation import check_body, check_parameters, raise_if_any
+from mockserver.validation import check_parameters, check_request_body, raise_if_any
 
 logger = logging.getLogger("mockserver")
 
@@ -136,17 +136,11 @@ class ControlPlane:
                 ]
                 if len(errors) == before:
                     params[parameter.name] = fields
-        if operation.body_schema is not None:
-            if body is MISSING:
-                if operation.body_required:
-                    errors.append({"field": "body", "message": "a JSON request body is required"})
-                body = None
-            else:
-                found: list[FieldError] = []
-                check_body(operation, body, found)
-                # Indexes as the fixtures' rules and the faults module write them:
-                # videos[3].identifier, errors[0].status.
-                errors += [{**e, "field": _INDEX.sub(r"[\1]", e["field"])} for e in found]
+        found: list[FieldError] = []
+        body = check_request_body(operation, body, found)
+        # Indexes as the fixtures' rules and the faults module write them:
+        # videos[3].identifier, errors[0].status.
+        errors += [{**e, "field": _INDEX.sub(r"[\1]", e["field"])} for e in found]
         raise_if_any(errors)
         return ControlCall(self.services, session, params, body)
 

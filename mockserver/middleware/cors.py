@@ -10,9 +10,7 @@ Starlette's own code unchanged.
 
 from __future__ import annotations
 
-from starlette.middleware.cors import CORSMiddleware
-
-__all__ = ["CORSMiddleware", "vary_origin"]
+__all__ = ["vary_origin"]
 
 VARY = b"vary"
 Headers = list[tuple[bytes, bytes]]

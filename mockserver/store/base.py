@@ -32,6 +32,16 @@ class RateWindow(NamedTuple):
     reset: int  # Unix seconds at which the window ends
     allowed: bool
 
+    @staticmethod
+    def start_of(now: float, window_seconds: int) -> int:
+        """Unix seconds at which the fixed window holding ``now`` began."""
+        return int(now // window_seconds) * window_seconds
+
+    @classmethod
+    def after(cls, count: int, limit: int, start: int, window_seconds: int) -> RateWindow:
+        """The window that began at ``start``, after its ``count``-th request."""
+        return cls(limit, max(limit - count, 0), start + window_seconds, count <= limit)
+
 
 @dataclass(frozen=True, slots=True)
 class StoredResponse:

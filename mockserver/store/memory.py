@@ -100,18 +100,13 @@ class MemoryStore:
     async def hit_rate_limit(
         self, bucket: str, limit: int, window_seconds: int, now: float
     ) -> RateWindow:
-        start = int(now // window_seconds) * window_seconds
+        start = RateWindow.start_of(now, window_seconds)
         current_start, count = self._windows.get(bucket, (start, 0))
         if current_start != start:
             count = 0
         count += 1
         self._windows[bucket] = (start, count)
-        return RateWindow(
-            limit=limit,
-            remaining=max(limit - count, 0),
-            reset=start + window_seconds,
-            allowed=count <= limit,
-        )
+        return RateWindow.after(count, limit, start, window_seconds)
 
     async def get_video(self, organization_id: str, video_id: str) -> VideoState | None:
         return self._videos.get(organization_id, {}).get(video_id)

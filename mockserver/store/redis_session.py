@@ -147,19 +147,14 @@ class RedisStore:
     async def hit_rate_limit(
         self, bucket: str, limit: int, window_seconds: int, now: float
     ) -> RateWindow:
-        start = int(now // window_seconds) * window_seconds
+        start = RateWindow.start_of(now, window_seconds)
         client = await self._client()
         key = f"{self._state}r:{bucket}:{start}"
         with self._guard:
             count = int(
                 await client.run("hit_rate_limit", [key], [window_seconds + RATE_BACKSTOP_SECONDS])
             )
-        return RateWindow(
-            limit=limit,
-            remaining=max(limit - count, 0),
-            reset=start + window_seconds,
-            allowed=count <= limit,
-        )
+        return RateWindow.after(count, limit, start, window_seconds)
 
     async def get_video(self, organization_id: str, video_id: str) -> VideoState | None:
         client = await self._client()
