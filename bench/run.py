@@ -3,17 +3,19 @@
 Run from the repository root::
 
     .venv/bin/python bench/run.py [--duration 10] [--slices 5] [--connections 32]
-                                  [--scenarios ...] [--no-prism] [--no-redis] [--workers 2]
+                                  [--scenarios ...] [--no-floor] [--no-prism] [--no-redis]
+                                  [--workers 2]
                                   [--markdown] [--memory-100k] [--output FILE]
 
 Every server listens on a free 127.0.0.1 port. The baseline (``bench/baseline.py``)
 starts first and runs until every row is measured. Each other row gets a server started
-afresh: the mock once per scenario, then the mock on a private redis-server (``--store
-redis://...``) with one worker and with ``--workers`` workers, then Prism (static and
-``-d``) when node and npx are present. A row's load is wrk ``--latency`` in ``--slices``
-slices of fixed time, each right after a slice of the same length on the baseline
-(``harness/slices.py``). The table gives throughput, latency, errors, peak RSS, start time,
-and each row's throughput as a share of the baseline slices paired with it.
+afresh: ``post_new``'s floor (``bench/baseline.py --floor``), the mock once per scenario,
+then the mock on a private redis-server (``--store redis://...``) with one worker and with
+``--workers`` workers, then Prism (static and ``-d``) when node and npx are present. A
+row's load is wrk ``--latency`` in ``--slices`` slices of fixed time, each right after a
+slice of the same length on the baseline (``harness/slices.py``). The table gives
+throughput, latency, errors, peak RSS, start time, and each row's throughput as a share
+of the baseline slices paired with it.
 bench/README.md explains it.
 """
 
@@ -39,6 +41,7 @@ from harness.redis_server import RedisUnavailable, redis_server
 from harness.report import Row, markdown_table, plain_table, verdict_lines
 from harness.scenarios import (
     AUTH_HEADER,
+    POST_NEW,
     REDIS_TARGETS,
     SCENARIOS,
     UNKNOWN_VIDEO,
@@ -173,6 +176,25 @@ class Bench:
         else:
             row.note = "not loaded: no row was measured"
 
+    def run_floor(self) -> None:
+        """post_new's load on its floor: the baseline's framework answering a constant 201."""
+        script = str(ROOT / "bench" / "baseline.py")
+        server = self.start(
+            "floor",
+            lambda port: [sys.executable, script, "--port", str(port), "--floor"],
+            "/",
+            30.0,
+        )
+        row = Row("floor", "post_new, constant 201", start_s=server.start_seconds)
+        try:
+            self.drive(server, POST_NEW, row)
+        except Exception as exc:
+            row.note = "failed, see notes"
+            self.notes.append(f"floor: {type(exc).__name__}: {exc}")
+        finally:
+            self.fleet.stop(server)
+        self.rows.append(row)
+
     def run_mock(self, name: str, store: Store = MEMORY) -> None:
         scenario = SCENARIOS[name]
         target_ratio, target_p99 = scenario.target_ratio, scenario.target_p99_ms
@@ -304,6 +326,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="NAME",
         help="mock scenarios to run, in this order: " + ", ".join(SCENARIOS),
     )
+    parser.add_argument(
+        "--no-floor", action="store_true", help="skip post_new's floor row (a constant 201)"
+    )
     parser.add_argument("--no-prism", action="store_true", help="skip the Prism rows")
     parser.add_argument(
         "--no-redis", action="store_true", help="skip the rows of the mock on Redis"
@@ -378,6 +403,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with Fleet(cwd=ROOT) as fleet:
             bench = Bench(args, wrk, fleet)
             with bench.baseline_running():
+                if "post_new" in args.scenarios and not args.no_floor:
+                    bench.run_floor()
                 for name in args.scenarios:
                     bench.run_mock(name)
                 if not args.no_redis:

@@ -1,7 +1,7 @@
 """Smoke test of the benchmark harness (bench/run.py): one short scenario, end to end.
 
-It checks that the harness starts the baseline and the mock, drives them with wrk, stops
-them and prints its table, with the mock's paired baseline beside it; it asserts no
+It checks that the harness starts the baseline, post_new's floor and the mock, drives them
+with wrk, stops them and prints its table, with the mock's paired baseline beside it; it asserts no
 timings, which on a shared CI machine would be noise. The harness installs wrk itself
 (Debian's package) when it is missing, so the test is skipped only where that is
 impossible.
@@ -39,19 +39,24 @@ def test_harness_measures_one_scenario() -> None:
         "--duration",
         "1",
         "--scenarios",
-        "unauthorized",
+        "post_new",
         "--no-prism",
     ]
     # Bounded: a few seconds normally; the margin covers installing wrk on a fresh machine.
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     rows = _table(result.stdout)
-    for server, scenario in (("baseline", "GET / (constant JSON)"), ("mock", "unauthorized")):
+    expected = (
+        ("baseline", "GET / (constant JSON)"),
+        ("floor", "post_new, constant 201"),
+        ("mock", "post_new"),
+    )
+    for server, scenario in expected:
         row = rows.get((server, scenario))
         assert row is not None, f"no {server} {scenario} row in:\n{result.stdout}"
         assert re.fullmatch(r"\d+", row["req/s"]), f"{server}: req/s {row['req/s']!r}"
         assert re.fullmatch(r"\d+\.\d\d", row["p99 ms"]), f"{server}: p99 {row['p99 ms']!r}"
-    mock = rows["mock", "unauthorized"]
+    mock = rows["mock", "post_new"]
     # The mock's ratio is over the baseline slices paired with it, shown beside it.
     assert re.fullmatch(r"\d+", mock["base req/s"]), f"base req/s {mock['base req/s']!r}"
     assert re.fullmatch(r"\d+\.\d\d", mock["x baseline"]), result.stdout

@@ -161,6 +161,10 @@ def _tracked_video_id(server: Server) -> str:
     return str(body["data"]["id"])
 
 
+# A new post on every request; also the load of post_new's floor (bench/baseline.py --floor).
+POST_NEW = Load("/v2/videos", script=SCRIPTS / "post_new.lua", script_args=("0",))
+
+
 def prepare(name: str, server: Server, seed_count: int, memory: Memory) -> Load:
     """Bring a fresh mock into the state ``name`` needs; the load to send then."""
     if name == "unauthorized":
@@ -176,7 +180,7 @@ def prepare(name: str, server: Server, seed_count: int, memory: Memory) -> Load:
         script_args = (TRACKED[1], TRACKED[0])
         return Load("/v2/videos", script=SCRIPTS / "post_existing.lua", script_args=script_args)
     if name == "post_new":
-        return Load("/v2/videos", script=SCRIPTS / "post_new.lua", script_args=("0",))
+        return POST_NEW
     if name == "list_50":
         return _prepare_list(server, seed_count, memory)
     raise ValueError(f"unknown scenario {name}")
