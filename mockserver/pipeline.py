@@ -344,7 +344,8 @@ class Pipeline:
     ) -> Outgoing:
         headers = {**headers, **extra}
         if call.operation.method == "GET" and status == 200:
-            tag = etag(content)
+            # A handler that knows its body's tag already (a cached rendering) sets it.
+            tag = headers.get("ETag") or etag(content)
             headers["ETag"] = tag
             if_none_match = call.headers.get("if-none-match")
             if if_none_match and matches(if_none_match, tag):

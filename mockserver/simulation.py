@@ -23,6 +23,7 @@ from mockserver.clock import rfc3339, rfc3339_once
 from mockserver.fixtures import Pin
 from mockserver.generation import ContentGenerator, Metrics, VideoContent
 from mockserver.identifiers import ResolvedPost
+from mockserver.responses import etag
 
 HOUR = 3600.0
 # Content is derived per post; this many posts' content stays cached (LRU), so hot
@@ -30,6 +31,16 @@ HOUR = 3600.0
 CONTENT_CACHE_SIZE = 8192
 # Rendered JSON per (video, version): a page of 50 is then 50 lookups, not 50 renders.
 RENDER_CACHE_SIZE = 4096
+
+
+class _Rendered:
+    """A cached rendering of one version of a video, and its ETag once a GET asked."""
+
+    __slots__ = ("fragment", "tag")
+
+    def __init__(self, fragment: orjson.Fragment) -> None:
+        self.fragment = fragment
+        self.tag: str | None = None
 
 
 # A named tuple, not a frozen dataclass: every new video builds one, in one tuple.__new__
@@ -149,7 +160,7 @@ class Simulator:
         self._covers = f"{base_url}/_assets/covers/"
         self._pins = pins or {}
         self._cache: OrderedDict[tuple[str, str, str | None], VideoContent] = OrderedDict()
-        self._rendered: OrderedDict[tuple[Any, ...], orjson.Fragment] = OrderedDict()
+        self._rendered: OrderedDict[tuple[Any, ...], _Rendered] = OrderedDict()
 
     def content(self, post: ResolvedPost, *, keep: bool = True) -> VideoContent:
         """The post's content, pinned fields applied; cached unless ``keep`` is False.
@@ -196,11 +207,23 @@ class Simulator:
         return content.description, content.account_username
 
     def render_json(self, state: VideoState, t: float) -> orjson.Fragment:
-        """:meth:`render`, as JSON bytes ready to embed, cached per version of the video.
+        """:meth:`render`, as JSON bytes ready to embed, cached per version of the video."""
+        return self._rendered_entry(state, t).fragment
 
-        What a video shows changes only with its stored fields (every change bumps
-        ``version``) or with a refresh, so those key the cache.
+    def render_body(self, state: VideoState, t: float) -> tuple[bytes, str]:
+        """The body of a GET of this one video (``{"data": ...}``) and its ETag.
+
+        The tag is hashed once per cached version, not on every GET (~3 µs of ~40).
         """
+        entry = self._rendered_entry(state, t)
+        body = orjson.dumps({"data": entry.fragment})
+        if entry.tag is None:
+            entry.tag = etag(body)
+        return body, entry.tag
+
+    def _rendered_entry(self, state: VideoState, t: float) -> _Rendered:
+        # What a video shows changes only with its stored fields (every change bumps
+        # ``version``) or with a refresh, so those key the cache.
         key = (
             state.id,
             state.version,
@@ -209,7 +232,7 @@ class Simulator:
         )
         cached = self._rendered.get(key)
         if cached is None:
-            cached = orjson.Fragment(orjson.dumps(self.render(state, t)))
+            cached = _Rendered(orjson.Fragment(orjson.dumps(self.render(state, t))))
             self._rendered[key] = cached
             if len(self._rendered) > RENDER_CACHE_SIZE:
                 self._rendered.popitem(last=False)

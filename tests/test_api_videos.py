@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from mockserver.responses import etag
 from tests.conftest import FULL, NOW, OTHER, READONLY, MockClient
 
 DAY = 86_400
@@ -217,6 +218,34 @@ def test_list_is_isolated(client: MockClient) -> None:
     globex = {v["id"] for v in walk(client, "limit=200", OTHER)}
     assert acme
     assert not acme & globex
+
+
+def test_one_videos_etag_is_its_bodys_and_follows_every_change(empty: MockClient) -> None:
+    # The tag of a single video is cached with its rendering: it must still be the hash
+    # of the exact bytes sent, and a new one whenever the video shows something new.
+    video = track(empty, FRESH)
+    url = f"/v2/videos/{video['id']}"
+
+    def get() -> tuple[str, bytes]:
+        response = empty.get(url, headers=FULL)
+        assert response.status_code == 200
+        assert response.headers["etag"] == etag(response.content)
+        return response.headers["etag"], response.content
+
+    first, body = get()
+    assert get() == (first, body)  # served from the cache: the same tag and bytes
+    replay = empty.get(url, headers={**FULL, "If-None-Match": first})
+    assert replay.status_code == 304
+    assert replay.headers["etag"] == first
+    empty.clock.advance(DAY)  # a refresh: new counts
+    refreshed, _ = get()
+    assert refreshed != first
+    patched = empty.patch(url, json={"metadata": {"k": "v"}}, headers=FULL)
+    assert patched.status_code == 200
+    changed, _ = get()
+    assert changed not in (first, refreshed)
+    stale = empty.get(url, headers={**FULL, "If-None-Match": refreshed})
+    assert stale.status_code == 200
 
 
 # --- update --------------------------------------------------------------------------

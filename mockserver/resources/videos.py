@@ -105,8 +105,8 @@ async def track_video(call: Call) -> Reply:
 async def get_video(call: Call) -> Reply:
     """GET /videos/{video_id}: the organization's video, or 404 (never 403)."""
     video = await _find(call)
-    now = call.clock.now()
-    return Reply(200, {"data": call.services.simulator.render_json(video, now)})
+    body, tag = call.services.simulator.render_body(video, call.clock.now())
+    return Reply(200, body, headers={"ETag": tag})
 
 
 async def update_video(call: Call) -> Reply:
