@@ -14,8 +14,10 @@ import gc
 import os
 import pickle
 import re
+import signal
 import socket
 import sys
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -329,6 +331,7 @@ def serve(settings: Settings) -> None:
 
     from mockserver.app import create_app
 
+    _stop_on_sigint()
     sock = bind_socket(settings)
     if settings.port == 0:
         settings = dataclasses.replace(settings, port=sock.getsockname()[1])
@@ -359,6 +362,18 @@ def serve(settings: Settings) -> None:
         f"{__name__}:worker_app", factory=True, workers=settings.workers, **options
     )
     Multiprocess(config, sockets=[sock]).run()
+
+
+def _stop_on_sigint() -> None:
+    """Let SIGINT (Ctrl-C) stop the server at any moment, start-up included.
+
+    A shell starts background jobs (``mockserver serve &`` in a CI script) with SIGINT
+    ignored. uvicorn handles SIGINT anyway once it runs, but one sent before that (right
+    after the banner, say) was ignored and the server went on serving. With Python's
+    own handler back, it raises KeyboardInterrupt, and :func:`main` exits with 0.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 WORKER_SETTINGS = "_MOCKSERVER_WORKER_SETTINGS"

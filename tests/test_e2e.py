@@ -98,6 +98,33 @@ def test_banner_lists_the_persona_keys(tmp_path: Path) -> None:
         assert key in out
 
 
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def test_sigint_right_after_the_banner_stops_a_background_server(tmp_path: Path) -> None:
+    # A shell starts `mockserver serve &` with SIGINT ignored; the signal must still stop
+    # it, even when it comes before uvicorn has installed its own handler.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKSERVER_")}
+    process = subprocess.Popen(
+        [*COMMAND, "serve", "--port", "0", "--log-level", "warning"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        preexec_fn=_ignore_sigint,  # as the shell does for a background job
+    )
+    assert process.stdout is not None
+    try:
+        assert "listening on" in process.stdout.readline()
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+    finally:
+        process.kill()
+        process.wait()
+
+
 @pytest.mark.parametrize(
     ("args", "env", "says"),
     [
