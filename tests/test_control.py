@@ -339,6 +339,27 @@ def test_the_journal_lists_api_requests_oldest_first(admin: Admin) -> None:
     assert first["headers"]["authorization"].startswith("Bearer ")
 
 
+def test_a_journal_entry_keeps_each_part_of_the_exchange(admin: Admin) -> None:
+    # Every field the pipeline records, each with a value no other field could hold.
+    steered = admin.api("GET", "/videos?limit=5&platform=tiktok", headers={"Prefer": "code=503"})
+    assert steered.status_code == 503
+    invalid = admin.api("GET", "/videos?limit=0")
+    assert invalid.status_code == 422
+    first, second = admin.call("GET", "/journal").json()["data"]
+    assert first["query"] == {"limit": ["5"], "platform": ["tiktok"]}
+    assert first["preference_applied"] == "code=503"
+    assert first["status"] == 503
+    assert first["operation_id"] == "listVideos"
+    assert first["request_id"] == steered.headers["x-request-id"]
+    assert first["errors"] == []
+    assert first["fault"] is None
+    assert first["body"] is None
+    assert first["body_truncated"] is False
+    assert second["errors"]
+    assert second["preference_applied"] is None
+    assert (first["sequence"], second["sequence"]) == (1, 2)
+
+
 def test_counting_creates_of_one_identifier(admin: Admin) -> None:
     for _ in range(3):
         admin.track(TT)
