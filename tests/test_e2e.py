@@ -23,7 +23,17 @@ SCRIPT = Path(sys.executable).with_name("mockserver")
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "mockserver"]
 
 
-def _start(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _start(
+    tmp_path: Path, *args: str, ignore_sigint: bool = False
+) -> tuple[subprocess.Popen[str], str]:
+    """Start ``mockserver serve``; back after its first banner line, with its URL.
+
+    ``ignore_sigint``: start it as a shell starts a background job (``&``).
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKSERVER_")}
     process = subprocess.Popen(
         [*COMMAND, "serve", "--port", "0", "--log-level", "warning", *args],
@@ -32,6 +42,7 @@ def _start(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_ignore_sigint if ignore_sigint else None,
     )
     assert process.stdout is not None
     deadline = time.monotonic() + 20
@@ -98,26 +109,11 @@ def test_banner_lists_the_persona_keys(tmp_path: Path) -> None:
         assert key in out
 
 
-def _ignore_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def test_sigint_right_after_the_banner_stops_a_background_server(tmp_path: Path) -> None:
     # A shell starts `mockserver serve &` with SIGINT ignored; the signal must still stop
     # it, even when it comes before uvicorn has installed its own handler.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKSERVER_")}
-    process = subprocess.Popen(
-        [*COMMAND, "serve", "--port", "0", "--log-level", "warning"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        preexec_fn=_ignore_sigint,  # as the shell does for a background job
-    )
-    assert process.stdout is not None
+    process, _ = _start(tmp_path, ignore_sigint=True)
     try:
-        assert "listening on" in process.stdout.readline()
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=10) == 0
     finally:
