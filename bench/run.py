@@ -73,6 +73,12 @@ def mock_command(port: int, *extra: str) -> list[str]:
     return [*head, *serve, *extra]
 
 
+def baseline_command(port: int, floor: bool = False) -> list[str]:
+    """``bench/baseline.py`` on ``port``; with ``floor``, post_new's floor instead."""
+    command = [sys.executable, str(ROOT / "bench" / "baseline.py"), "--port", str(port)]
+    return [*command, "--floor"] if floor else command
+
+
 @dataclass(frozen=True)
 class Store:
     """Where a mock row keeps its state: memory (``url`` None) or a Redis."""
@@ -157,10 +163,7 @@ class Bench:
 
         Its row, first in the table, combines every baseline slice of the run.
         """
-        script = str(ROOT / "bench" / "baseline.py")
-        server = self.start(
-            "baseline", lambda port: [sys.executable, script, "--port", str(port)], "/", 30.0
-        )
+        server = self.start("baseline", baseline_command, "/", 30.0)
         row = Row("baseline", "GET / (constant JSON)", start_s=server.start_seconds)
         self.rows.append(row)
         self.baseline = server
@@ -178,13 +181,7 @@ class Bench:
 
     def run_floor(self) -> None:
         """post_new's load on its floor: the baseline's framework answering a constant 201."""
-        script = str(ROOT / "bench" / "baseline.py")
-        server = self.start(
-            "floor",
-            lambda port: [sys.executable, script, "--port", str(port), "--floor"],
-            "/",
-            30.0,
-        )
+        server = self.start("floor", partial(baseline_command, floor=True), "/", 30.0)
         row = Row("floor", "post_new, constant 201", start_s=server.start_seconds)
         try:
             self.drive(server, POST_NEW, row)
